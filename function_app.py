@@ -1,0 +1,32 @@
+"""The Azure Functions app: creates the app and registers one blueprint per capability."""
+
+import azure.functions as func
+
+from functions import (
+    access_request,
+    advisor,
+    auth,
+    dev,
+    documents,
+    filing,
+    health,
+    portal,
+    retention,
+    static,
+)
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+for blueprint in (
+    access_request.bp,
+    filing.bp,
+    retention.bp,
+    documents.bp,
+    portal.bp,
+    advisor.bp,
+    auth.bp,
+    dev.bp,
+    static.bp,
+    health.bp,
+):
+    app.register_functions(blueprint)

@@ -1,0 +1,34 @@
+"""Liveness with a real dependency check, and the catch-all 404 for unknown paths."""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+from azure.core.exceptions import AzureError
+
+from shared import context
+from shared.adapters.problems import NotFound, ServiceUnavailable
+from shared.adapters.web import endpoint, json_response
+
+bp = func.Blueprint()
+log = logging.getLogger("portal.health")
+
+
+@bp.route(route="api/health", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def health(req: func.HttpRequest) -> func.HttpResponse:
+    storage = context.current().storage
+    try:
+        next(iter(storage.table_service.list_tables(results_per_page=1)), None)
+        storage.container("documents").exists()
+    except AzureError as exc:
+        log.warning("health: storage does not answer (%s)", type(exc).__name__)
+        raise ServiceUnavailable("Storage does not answer.") from exc
+    return json_response({"status": "ok"})
+
+
+@bp.route(route="{*path}", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+def not_found(req: func.HttpRequest) -> func.HttpResponse:
+    raise NotFound("No resource lives at this address.")

@@ -1,0 +1,1 @@
+"""Code shared by the functions: domain rules, services, adapters, templates."""

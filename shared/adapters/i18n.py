@@ -1,0 +1,44 @@
+"""Translations as Babel message catalogs: every `shared/locales/<lang>/LC_MESSAGES/*.po`.
+
+Each area of the app keeps its own catalog domain (access.po, portal.po, advisor.po,
+mail.po, …) so they can grow independently; all domains of a language are merged.
+The .po files are compiled in memory at first use, so there is no build step to forget.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from shared.domain.languages import LANGUAGES
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+
+
+def _compile(po_path: Path, lang: str) -> Translations:
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=po_path.stem)
+
+
+@functools.cache
+def translations(lang: str) -> Translations:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    merged = Translations()
+    folder = LOCALES / lang / "LC_MESSAGES"
+    for po_path in sorted(folder.glob("*.po")):
+        merged.merge(_compile(po_path, lang))
+    return merged
+
+
+def gettext(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)

@@ -1,0 +1,86 @@
+"""The one place that builds Azure Storage clients, from a connection string (local) or a
+managed identity (Azure), and names every container and table the app uses."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from azure.core.exceptions import ResourceExistsError
+from azure.data.tables import TableClient, TableServiceClient
+from azure.storage.blob import BlobServiceClient, ContainerClient
+
+from shared.settings import Settings
+
+CONTAINERS = ("incoming", "documents", "quarantine", "audit")
+TABLES = (
+    "companies",
+    "accessrequests",
+    "verifytokens",
+    "grants",
+    "sessions",
+    "docindex",
+    "docsearch",
+    "docexpiry",
+    "doclinks",
+    "filingclaims",
+    "ratelimits",
+    "outbox",
+    "devdirectory",
+)
+
+
+@dataclass
+class Storage:
+    """Blob and table clients for one storage account, with an optional name prefix.
+
+    The prefix exists so that tests share one Azurite yet never see each other's data.
+    """
+
+    blob_service: BlobServiceClient
+    table_service: TableServiceClient
+    prefix: str = ""
+
+    def __post_init__(self) -> None:
+        self._tables: dict[str, TableClient] = {}
+        self._lock = threading.Lock()
+
+    def container_name(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def container(self, name: str) -> ContainerClient:
+        return self.blob_service.get_container_client(self.container_name(name))
+
+    def table(self, name: str) -> TableClient:
+        with self._lock:
+            client = self._tables.get(name)
+            if client is None:
+                client = self.table_service.get_table_client(f"{self.prefix}{name}")
+                self._tables[name] = client
+            return client
+
+    def ensure(self) -> None:
+        """Create every container and table the app needs; safe to repeat."""
+        for name in CONTAINERS:
+            try:
+                self.container(name).create_container()
+            except ResourceExistsError:
+                pass
+        for name in TABLES:
+            self.table_service.create_table_if_not_exists(f"{self.prefix}{name}")
+
+
+def connect(settings: Settings) -> Storage:
+    if settings.storage_connection:
+        blobs = BlobServiceClient.from_connection_string(settings.storage_connection)
+        tables = TableServiceClient.from_connection_string(settings.storage_connection)
+    elif settings.storage_account_url:
+        from azure.identity import ManagedIdentityCredential
+
+        credential = ManagedIdentityCredential()
+        account = settings.storage_account_url.rstrip("/")
+        blobs = BlobServiceClient(account.replace(".table.", ".blob."), credential=credential)
+        tables = TableServiceClient(account.replace(".blob.", ".table."), credential=credential)
+    else:
+        raise RuntimeError("no storage configured: set AzureWebJobsStorage or PORTAL_STORAGE_ACCOUNT_URL")
+    return Storage(blob_service=blobs, table_service=tables, prefix=settings.storage_prefix)

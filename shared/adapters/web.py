@@ -1,0 +1,190 @@
+"""HTTP plumbing shared by every handler: method guard, problem+json, security headers,
+body reading with limits, cookies and the client address."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
+from http.cookies import SimpleCookie
+from typing import Any
+
+import azure.functions as func
+
+from shared.adapters.problems import (
+    BadRequest,
+    HttpProblem,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+from shared.settings import Settings
+
+log = logging.getLogger("portal.web")
+
+Handler = Callable[[func.HttpRequest], func.HttpResponse]
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def json_response(
+    payload: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> func.HttpResponse:
+    return func.HttpResponse(
+        json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+        mimetype="application/json",
+        charset="utf-8",
+    )
+
+
+def html_response(
+    body: str, status: int = 200, headers: Mapping[str, str] | None = None
+) -> func.HttpResponse:
+    return func.HttpResponse(
+        body,
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+        mimetype="text/html",
+        charset="utf-8",
+    )
+
+
+def redirect(location: str, status: int = 303, headers: Mapping[str, str] | None = None) -> func.HttpResponse:
+    return func.HttpResponse(status_code=status, headers={"Location": location, **(headers or {})})
+
+
+def problem_response(problem: HttpProblem) -> func.HttpResponse:
+    body: dict[str, Any] = {
+        "type": f"https://portal.example/problems/{problem.slug}",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+    }
+    if problem.errors:
+        body["errors"] = problem.errors
+    return func.HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status_code=problem.status,
+        headers={"Cache-Control": "no-store", **problem.headers},
+        mimetype="application/problem+json",
+        charset="utf-8",
+    )
+
+
+def with_security_headers(resp: func.HttpResponse) -> func.HttpResponse:
+    for name, value in SECURITY_HEADERS.items():
+        if name not in resp.headers:
+            resp.headers[name] = value
+    return resp
+
+
+def endpoint(*methods: str) -> Callable[[Handler], Handler]:
+    """Wrap a handler: answer 405 for other methods, map the problem family, add headers.
+
+    Routes are registered for every method because the Functions host answers an empty
+    404 for a method a route does not list; this wrapper answers 405 instead.
+    """
+    allowed = {m.upper() for m in methods}
+
+    def decorate(fn: Handler) -> Handler:
+        @functools.wraps(fn)
+        def handler(req: func.HttpRequest) -> func.HttpResponse:
+            try:
+                if req.method.upper() not in allowed:
+                    raise MethodNotAllowed(allowed)
+                resp = fn(req)
+            except HttpProblem as problem:
+                resp = problem_response(problem)
+            except Exception:  # noqa: BLE001 - the user gets a problem, the log gets the trace
+                log.exception("unhandled error in %s", fn.__name__)
+                resp = problem_response(HttpProblem("An unexpected error occurred."))
+            return with_security_headers(resp)
+
+        return handler
+
+    return decorate
+
+
+def media_type(req: func.HttpRequest) -> str:
+    return (req.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+def read_body(req: func.HttpRequest, max_bytes: int) -> bytes:
+    body = req.get_body() or b""
+    if len(body) > max_bytes:
+        raise PayloadTooLarge(f"The request body must not exceed {max_bytes} bytes.")
+    return body
+
+
+def read_json(req: func.HttpRequest, max_bytes: int = 16 * 1024) -> dict[str, Any]:
+    """Read a JSON object body; 413 / 415 / 400 as the API contract says."""
+    body = read_body(req, max_bytes)
+    if media_type(req) != "application/json":
+        raise UnsupportedMediaType("Send application/json.")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest("The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return data
+
+
+def read_form(req: func.HttpRequest, max_bytes: int = 16 * 1024) -> dict[str, list[str]]:
+    body = read_body(req, max_bytes)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("The form is not valid UTF-8.") from exc
+    return urllib.parse.parse_qs(text, keep_blank_values=True, max_num_fields=100)
+
+
+def cookies(req: func.HttpRequest) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(req.headers.get("cookie") or "")
+    except Exception:  # noqa: BLE001 - a malformed cookie header is treated as no cookie
+        return {}
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def client_address(req: func.HttpRequest, settings: Settings) -> str:
+    """The address the Azure front end appended: never a value the client chose.
+
+    Clients may send their own X-Forwarded-For; the front end appends the real peer at the
+    right, so only the right-most entry is trusted.
+    """
+    header = settings.client_ip_header.lower() or "x-forwarded-for"
+    raw = req.headers.get(header) or ""
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not parts:
+        return "unknown"
+    value = parts[-1]
+    # Azure may append host:port for IPv4.
+    if value.count(":") == 1 and "." in value:
+        value = value.split(":", 1)[0]
+    return value[:64]
+
+
+def query(req: func.HttpRequest, name: str) -> str:
+    return (req.params.get(name) or "").strip()
+
+
+def allowed_methods(methods: Iterable[str]) -> list[str]:
+    return sorted({m.upper() for m in methods})

@@ -1,0 +1,138 @@
+"""Typed settings, read once from the environment (the Functions host puts app settings there).
+
+Locally the dev host loads `local.settings.json` into the environment first, as the
+Functions host does, so the app reads settings one way everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+AZURE_MARKERS = ("WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the app must not start half-configured."""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"not a boolean: {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    storage_connection: str = ""
+    storage_account_url: str = ""
+    storage_prefix: str = ""
+    local_mode: bool = False
+    base_url: str = "http://127.0.0.1:7071"
+    eligibility_threshold_chf: int = 250_000
+    retention_days: int = 365
+    expiry_warning_days: int = 30
+    max_document_bytes: int = 20 * 1024 * 1024
+    link_ttl_seconds: int = 300
+    client_ip_header: str = ""
+    rate_limit_email_per_hour: int = 5
+    rate_limit_client_per_hour: int = 20
+    verification_ttl_hours: int = 72
+    unverified_ttl_days: int = 7
+    consent_version: str = "2026-11"
+    insurer_name: str = "Helvetia Muster Versicherungen"
+    brand_colour: str = "#0b4f8a"
+    default_advisor_email: str = "berater@versicherer.ch"
+    tenant_id: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    authority_host: str = "https://login.microsoftonline.com"
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    mail_sender: str = ""
+    mfa_claim: str = "acrs"
+    mfa_value: str = "c1"
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 8
+    retention_schedule: str = "0 30 2 * * *"
+    refile_schedule: str = "0 */5 * * * *"
+    refile_min_age_seconds: int = 180
+    outbox_schedule: str = "0 * * * * *"
+    zip_max_documents: int = 200
+    zip_max_bytes: int = 500 * 1024 * 1024
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def in_azure(self) -> bool:
+        return not self.local_mode
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+_INT_FIELDS = {
+    "PORTAL_ELIGIBILITY_THRESHOLD_CHF": "eligibility_threshold_chf",
+    "PORTAL_RETENTION_DAYS": "retention_days",
+    "PORTAL_EXPIRY_WARNING_DAYS": "expiry_warning_days",
+    "PORTAL_MAX_DOCUMENT_BYTES": "max_document_bytes",
+    "PORTAL_LINK_TTL_SECONDS": "link_ttl_seconds",
+    "PORTAL_RATE_LIMIT_EMAIL_PER_HOUR": "rate_limit_email_per_hour",
+    "PORTAL_RATE_LIMIT_CLIENT_PER_HOUR": "rate_limit_client_per_hour",
+    "PORTAL_VERIFICATION_TTL_HOURS": "verification_ttl_hours",
+    "PORTAL_UNVERIFIED_TTL_DAYS": "unverified_ttl_days",
+    "PORTAL_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "PORTAL_SESSION_ABSOLUTE_HOURS": "session_absolute_hours",
+    "PORTAL_REFILE_MIN_AGE_SECONDS": "refile_min_age_seconds",
+    "PORTAL_ZIP_MAX_DOCUMENTS": "zip_max_documents",
+    "PORTAL_ZIP_MAX_BYTES": "zip_max_bytes",
+}
+_STR_FIELDS = {
+    "AzureWebJobsStorage": "storage_connection",
+    "PORTAL_STORAGE_ACCOUNT_URL": "storage_account_url",
+    "PORTAL_STORAGE_PREFIX": "storage_prefix",
+    "PORTAL_BASE_URL": "base_url",
+    "PORTAL_CLIENT_IP_HEADER": "client_ip_header",
+    "PORTAL_CONSENT_VERSION": "consent_version",
+    "PORTAL_INSURER_NAME": "insurer_name",
+    "PORTAL_BRAND_COLOUR": "brand_colour",
+    "PORTAL_DEFAULT_ADVISOR_EMAIL": "default_advisor_email",
+    "PORTAL_TENANT_ID": "tenant_id",
+    "PORTAL_CLIENT_ID": "client_id",
+    "PORTAL_CLIENT_SECRET": "client_secret",
+    "PORTAL_AUTHORITY_HOST": "authority_host",
+    "PORTAL_GRAPH_BASE_URL": "graph_base_url",
+    "PORTAL_MAIL_SENDER": "mail_sender",
+    "PORTAL_MFA_CLAIM": "mfa_claim",
+    "PORTAL_MFA_VALUE": "mfa_value",
+    "PORTAL_RETENTION_SCHEDULE": "retention_schedule",
+    "PORTAL_REFILE_SCHEDULE": "refile_schedule",
+    "PORTAL_OUTBOX_SCHEDULE": "outbox_schedule",
+}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from an environment mapping; refuse local mode inside Azure."""
+    source = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for key, attr in _STR_FIELDS.items():
+        if key in source:
+            values[attr] = source[key]
+    for key, attr in _INT_FIELDS.items():
+        if key in source:
+            try:
+                values[attr] = int(source[key])
+            except ValueError as exc:
+                raise SettingsError(f"{key} must be a whole number") from exc
+    local = _bool(source.get("PORTAL_LOCAL_MODE", "false"))
+    if local and any(source.get(marker) for marker in AZURE_MARKERS):
+        raise SettingsError("local mode is refused inside Azure (WEBSITE_SITE_NAME/WEBSITE_INSTANCE_ID set)")
+    values["local_mode"] = local
+    ttl = values.get("link_ttl_seconds", 300)
+    if not 1 <= ttl <= 600:
+        raise SettingsError("PORTAL_LINK_TTL_SECONDS must be between 1 and 600")
+    values["extra"] = {k: v for k, v in source.items() if k.startswith("PORTAL_")}
+    return Settings(**values)
