@@ -77,5 +77,5 @@ class DevHost:
     def _run_quietly(self, name: str) -> None:
         try:
             self.invoke_timer(name)
-        except Exception:  # noqa: BLE001 - a failing timer is logged, the host stays up
+        except Exception:
             log.exception("timer %s failed", name)

@@ -49,7 +49,9 @@ class HttpFrontEnd:
         self.admin = admin
         handler = self._handler_class()
         self.server = _Server((host, port), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="devhost-http", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="devhost-http", daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -63,7 +65,9 @@ class HttpFrontEnd:
         self.server.server_close()
         self.thread.join(timeout=5)
 
-    def dispatch(self, method: str, raw_path: str, headers: dict[str, str], body: bytes, peer: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    def dispatch(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes, peer: str
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         parsed = urllib.parse.urlsplit(raw_path)
         path = urllib.parse.unquote(parsed.path).strip("/")
         first = path.split("/")[0].lower()
@@ -94,7 +98,7 @@ class HttpFrontEnd:
             started = time.perf_counter()
             try:
                 response = fn.get_user_function()(request)
-            except Exception:  # noqa: BLE001 - the host answers 500 with no body, as Azure does
+            except Exception:
                 log.exception("function %s raised", fn.get_function_name())
                 return 500, [], b""
             finally:

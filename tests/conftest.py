@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from devhost.host import DevHost
 from shared import context
 from shared.adapters.storage import Storage, connect
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.settings import Settings
 from tests.support.azurite import Azurite, start_azurite
+from tests.support.client import Client, fresh_app
 
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
 
@@ -65,3 +67,23 @@ def ctx(settings: Settings, clock: MutableClock, storage: Storage) -> Iterator[A
 def output_dir() -> Path:
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture
+def devhost(ctx: AppContext) -> Iterator[DevHost]:
+    """The real dev host on a free loopback port, serving this test's context (no background services)."""
+    dev = DevHost(fresh_app(), port=0, watch_blobs=False, run_timers=False).start()
+    try:
+        yield dev
+    finally:
+        dev.stop()
+
+
+@pytest.fixture
+def http(devhost: DevHost) -> Iterator[Client]:
+    """A requests session bound to the dev host's base URL (keeps cookies like a browser)."""
+    client = Client(devhost.base_url)
+    try:
+        yield client
+    finally:
+        client.close()

@@ -3,6 +3,7 @@ managed identity (Azure), and names every container and table the app uses."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 
@@ -62,10 +63,8 @@ class Storage:
     def ensure(self) -> None:
         """Create every container and table the app needs; safe to repeat."""
         for name in CONTAINERS:
-            try:
+            with contextlib.suppress(ResourceExistsError):
                 self.container(name).create_container()
-            except ResourceExistsError:
-                pass
         for name in TABLES:
             self.table_service.create_table_if_not_exists(f"{self.prefix}{name}")
 

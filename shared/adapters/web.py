@@ -111,7 +111,7 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
                 resp = fn(req)
             except HttpProblem as problem:
                 resp = problem_response(problem)
-            except Exception:  # noqa: BLE001 - the user gets a problem, the log gets the trace
+            except Exception:
                 log.exception("unhandled error in %s", fn.__name__)
                 resp = problem_response(HttpProblem("An unexpected error occurred."))
             return with_security_headers(resp)

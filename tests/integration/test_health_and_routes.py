@@ -2,73 +2,40 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-
-import pytest
-
-from devhost.host import DevHost
 from devhost.routes import is_reserved
-from shared.context import AppContext
+from tests.support.client import Client, fresh_app
 
 
-@pytest.fixture
-def host(ctx: AppContext) -> Iterator[DevHost]:
-    import function_app
-
-    # A fresh app object per test: get_functions() may be called once per app.
-    import importlib
-
-    app = importlib.reload(function_app).app
-    dev = DevHost(app, port=0, watch_blobs=False, run_timers=False).start()
-    try:
-        yield dev
-    finally:
-        dev.stop()
+def test_health_answers_ok_when_storage_answers(http: Client) -> None:
+    resp = http.get("/api/health")
+    assert resp.status_code == 200
+    assert resp.json() == {"status": "ok"}
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
 
 
-def call(url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
+def test_wrong_method_is_405_problem_with_allow(http: Client) -> None:
+    resp = http.delete("/api/health")
+    assert resp.status_code == 405
+    assert resp.headers["Content-Type"].startswith("application/problem+json")
+    assert resp.headers["Allow"] == "GET"
+    assert resp.json()["status"] == 405
 
 
-def test_health_answers_ok_when_storage_answers(host: DevHost) -> None:
-    status, headers, body = call(f"{host.base_url}/api/health")
-    assert status == 200
-    assert json.loads(body) == {"status": "ok"}
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+def test_unknown_path_is_problem_404(http: Client) -> None:
+    resp = http.get("/api/no/such/thing")
+    assert resp.status_code == 404
+    assert resp.headers["Content-Type"].startswith("application/problem+json")
+    assert resp.json()["status"] == 404
 
 
-def test_wrong_method_is_405_problem_with_allow(host: DevHost) -> None:
-    status, headers, body = call(f"{host.base_url}/api/health", method="DELETE")
-    assert status == 405
-    assert headers["Content-Type"].startswith("application/problem+json")
-    assert headers["Allow"] == "GET"
-    assert json.loads(body)["status"] == 405
-
-
-def test_unknown_path_is_problem_404(host: DevHost) -> None:
-    status, headers, body = call(f"{host.base_url}/api/no/such/thing")
-    assert status == 404
-    assert headers["Content-Type"].startswith("application/problem+json")
-    problem = json.loads(body)
-    assert problem["title"] == "Not found" and problem["status"] == 404
+def test_reserved_prefixes_are_not_served_by_the_app(http: Client) -> None:
+    assert http.get("/runtime/webhooks/blobs").status_code == 404
+    assert http.get("/admin/host/status").status_code == 404
 
 
 def test_no_route_uses_a_reserved_prefix() -> None:
-    import importlib
-
-    import function_app
-
-    app = importlib.reload(function_app).app
-    for fn in app.get_functions():
+    for fn in fresh_app().get_functions():
         route = getattr(fn.get_trigger(), "route", None)
         if route is not None:
             assert not is_reserved(route), f"{fn.get_function_name()} uses reserved route {route}"
