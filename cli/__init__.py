@@ -1,0 +1,1 @@
+"""Operations commands: `python -m cli <command> …` (see README)."""
