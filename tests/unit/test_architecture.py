@@ -13,7 +13,11 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEPLOYED = [ROOT / "function_app.py", *sorted((ROOT / "functions").rglob("*.py")), *sorted((ROOT / "shared").rglob("*.py"))]
+DEPLOYED = [
+    ROOT / "function_app.py",
+    *sorted((ROOT / "functions").rglob("*.py")),
+    *sorted((ROOT / "shared").rglob("*.py")),
+]
 LOCAL_PACKAGES = {"functions", "shared", "function_app"}
 NEVER_FROM_APP = {"devhost", "cli", "tests", "bench"}
 
