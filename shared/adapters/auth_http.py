@@ -1,0 +1,102 @@
+"""Who is calling, for HTTP handlers: the session behind the cookie, CSRF, the Advisor role.
+
+The contract other handlers code against:
+- `current_session(req)` → the live Session or None (expired sessions are ended here);
+- `require_session(req)` → Session, else 401; for unsafe methods it also runs
+  `require_csrf`, so no state change can ride on a cookie alone;
+- `require_csrf(req, session)` → 403 unless the CSRF token (header `X-CSRF-Token` or form
+  field `csrf_token`) matches and the request is same-origin (`Origin`, else
+  `Sec-Fetch-Site`; a request carrying neither is refused);
+- `require_advisor(req)` → Session with the role `Advisor`, else 401/403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import urllib.parse
+
+import azure.functions as func
+
+from shared import context
+from shared.adapters.problems import Forbidden, Unauthorized
+from shared.adapters.sessions import cookie_name, lifetimes, session_store
+from shared.adapters.web import cookies, media_type, read_form
+from shared.domain.sessions import Session
+
+__all__ = ["Session", "current_session", "require_advisor", "require_csrf", "require_session"]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def session_id_from(req: func.HttpRequest) -> str:
+    return cookies(req).get(cookie_name(context.current().settings), "")
+
+
+def current_session(req: func.HttpRequest) -> Session | None:
+    ctx = context.current()
+    session_id = session_id_from(req)
+    if not session_id:
+        return None
+    store = session_store(ctx)
+    session = store.get(session_id)
+    if session is None:
+        return None
+    now = ctx.clock.now()
+    idle, absolute = lifetimes(ctx.settings)
+    if session.expired(now, idle, absolute):
+        store.delete(session_id)
+        return None
+    if session.needs_touch(now):
+        session = store.touch(session, now)
+    return session
+
+
+def require_session(req: func.HttpRequest) -> Session:
+    session = current_session(req)
+    if session is None:
+        raise Unauthorized("Please sign in.")
+    if req.method.upper() not in SAFE_METHODS:
+        require_csrf(req, session)
+    return session
+
+
+def require_advisor(req: func.HttpRequest) -> Session:
+    session = require_session(req)
+    if not session.principal.is_advisor:
+        raise Forbidden("This needs the Advisor role.")
+    return session
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def same_origin(req: func.HttpRequest) -> bool:
+    """The request comes from our own pages: `Origin` is ours, else `Sec-Fetch-Site` says so."""
+    origin = (req.headers.get("origin") or "").strip().lower()
+    if origin:
+        allowed = {_origin(req.url), _origin(context.current().settings.base_url)} - {""}
+        return origin in allowed
+    site = (req.headers.get("sec-fetch-site") or "").strip().lower()
+    return site == "same-origin"
+
+
+def _presented_token(req: func.HttpRequest) -> str:
+    header = req.headers.get("x-csrf-token")
+    if header:
+        return header.strip()
+    if media_type(req) == "application/x-www-form-urlencoded":
+        values = read_form(req).get("csrf_token") or [""]
+        return values[-1].strip()
+    return ""
+
+
+def require_csrf(req: func.HttpRequest, session: Session) -> None:
+    if not same_origin(req):
+        raise Forbidden("Cross-origin requests are refused.")
+    presented = _presented_token(req)
+    if not presented or not hmac.compare_digest(presented.encode(), session.csrf_token.encode()):
+        raise Forbidden("The CSRF token is missing or wrong; reload the page.")

@@ -1,0 +1,134 @@
+"""Server-side sessions in Table `sessions`, behind a cookie holding a random 256-bit id.
+
+The table stores only the SHA-256 of the id, so a copy of the table cannot be replayed as
+cookies. Cookie: `portal_session` locally; `__Host-portal_session` with Secure in Azure
+(the prefix forbids Domain and pins Path=/); always HttpOnly and SameSite=Lax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import TableClient, UpdateMode
+
+from shared.domain.identity import Principal
+from shared.domain.sessions import Session
+from shared.settings import Settings
+
+LOCAL_COOKIE = "portal_session"
+AZURE_COOKIE = "__Host-portal_session"
+ROW = "session"
+
+
+def cookie_name(settings: Settings) -> str:
+    return LOCAL_COOKIE if settings.local_mode else AZURE_COOKIE
+
+
+def new_secret() -> str:
+    """256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def _key(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def plausible_id(value: str) -> bool:
+    """A cookie value we could have issued; anything else is not even looked up."""
+    return len(value) == 43 and all(c.isalnum() or c in "-_" for c in value)
+
+
+class SessionStore:
+    def __init__(self, table: TableClient) -> None:
+        self.table = table
+
+    def create(self, principal: Principal, language: str, now: datetime) -> Session:
+        session = Session(
+            session_id=new_secret(),
+            principal=principal,
+            csrf_token=new_secret(),
+            language=language,
+            created_at=now,
+            last_seen=now,
+        )
+        self.table.create_entity(_to_entity(session))
+        return session
+
+    def get(self, session_id: str) -> Session | None:
+        if not plausible_id(session_id):
+            return None
+        try:
+            entity = self.table.get_entity(_key(session_id), ROW)
+        except ResourceNotFoundError:
+            return None
+        return _from_entity(session_id, entity)
+
+    def touch(self, session: Session, now: datetime) -> Session:
+        updated = Session(**{**session.__dict__, "last_seen": now})
+        self.table.update_entity(
+            {"PartitionKey": _key(session.session_id), "RowKey": ROW, "last_seen": now},
+            mode=UpdateMode.MERGE,
+        )
+        return updated
+
+    def delete(self, session_id: str) -> None:
+        if plausible_id(session_id):
+            self.table.delete_entity(_key(session_id), ROW)
+
+
+def _to_entity(session: Session) -> dict[str, Any]:
+    p = session.principal
+    return {
+        "PartitionKey": _key(session.session_id),
+        "RowKey": ROW,
+        "tid": p.tid,
+        "oid": p.oid,
+        "email": p.email,
+        "name": p.name,
+        "roles": json.dumps(list(p.roles)),
+        "csrf_token": session.csrf_token,
+        "language": session.language,
+        "created_at": session.created_at,
+        "last_seen": session.last_seen,
+    }
+
+
+def _from_entity(session_id: str, entity: Any) -> Session:
+    return Session(
+        session_id=session_id,
+        principal=Principal(
+            tid=entity["tid"],
+            oid=entity["oid"],
+            email=entity.get("email", ""),
+            name=entity.get("name", ""),
+            roles=tuple(json.loads(entity.get("roles") or "[]")),
+        ),
+        csrf_token=entity["csrf_token"],
+        language=entity.get("language", "de"),
+        created_at=entity["created_at"],
+        last_seen=entity["last_seen"],
+    )
+
+
+def session_store(ctx: Any) -> SessionStore:
+    return ctx.memo("sessions", lambda: SessionStore(ctx.storage.table("sessions")))
+
+
+def lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:
+    """(idle, absolute) from settings."""
+    return timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_absolute_hours)
+
+
+def session_cookie(settings: Settings, session_id: str, max_age: int | None = None) -> str:
+    """The Set-Cookie value; an empty id with max_age 0 clears it."""
+    parts = [f"{cookie_name(settings)}={session_id}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if not settings.local_mode:
+        parts.append("Secure")
+    return "; ".join(parts)
