@@ -1,0 +1,85 @@
+"""Fixtures for the portal's integration tests: a second Azurite over HTTPS with OAuth,
+so the user-delegation (Azure) signing path runs against a real emulator too."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from azure.core.credentials import AccessToken
+from azure.storage.blob import BlobServiceClient
+
+from tests.support.azurite import ACCOUNT, Azurite, start_azurite
+
+TENANT = "72f988bf-0000-4000-8000-00000000c0de"
+APP_OID = "5b1a0d2e-0000-4000-8000-0000000000a1"
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+class UnsignedTokenCredential:
+    """Mints the token Azurite (--oauth basic) accepts: it checks issuer, audience and
+    times but not the signature, so this stands in for the managed identity."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        self.calls += 1
+        now = int(time.time())
+        claims = {
+            "aud": "https://storage.azure.com",
+            "iss": f"https://sts.windows.net/{TENANT}/",
+            "iat": now - 60, "nbf": now - 60, "exp": now + 3600,
+            "oid": APP_OID, "tid": TENANT, "sub": APP_OID, "appid": APP_OID,
+        }
+        token = f"{_b64({'alg': 'RS256', 'typ': 'JWT'})}.{_b64(claims)}.c2lnbmF0dXJl"
+        return AccessToken(token, now + 3600)
+
+
+@dataclass
+class HttpsAzurite:
+    azurite: Azurite
+    ca_file: Path
+
+    @property
+    def blob_url(self) -> str:
+        return f"https://127.0.0.1:{self.azurite.blob_port}/{ACCOUNT}"
+
+    def service(self, credential: Any) -> BlobServiceClient:
+        return BlobServiceClient(self.blob_url, credential=credential, connection_verify=str(self.ca_file))
+
+
+@pytest.fixture(scope="session")
+def https_azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpsAzurite]:
+    folder = tmp_path_factory.mktemp("azurite-https")
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    cert_file, key_file, ca_file = folder / "cert.pem", folder / "key.pem", folder / "ca.pem"
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    cert.private_key_pem.write_to_path(str(key_file))
+    ca.cert_pem.write_to_path(str(ca_file))
+    instance = start_azurite(
+        folder / "data",
+        extra_args=["--cert", str(cert_file), "--key", str(key_file), "--oauth", "basic"],
+        scheme="https",
+    )
+    try:
+        yield HttpsAzurite(instance, ca_file)
+    finally:
+        instance.stop()
+
+
+@pytest.fixture
+def unique_container() -> str:
+    return "sas" + uuid.uuid4().hex[:12]
