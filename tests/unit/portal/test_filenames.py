@@ -18,7 +18,9 @@ def test_german_name_matches_the_spec_example() -> None:
 
 
 def test_each_language_names_the_type_in_that_language() -> None:
-    names = {lang: download_name("IJM", "payment_letter", "2026-01-05", "C-9", lang) for lang in ("de", "fr", "it", "en")}
+    names = {
+        lang: download_name("IJM", "payment_letter", "2026-01-05", "C-9", lang) for lang in ("de", "fr", "it", "en")
+    }
     assert names["fr"] == "IJM_Lettre_de_paiement_2026-01-05_C-9.pdf"
     assert names["it"] == "IJM_Lettera_di_pagamento_2026-01-05_C-9.pdf"
     assert names["en"] == "IJM_Payment_letter_2026-01-05_C-9.pdf"
