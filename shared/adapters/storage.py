@@ -28,6 +28,8 @@ TABLES = (
     "ratelimits",
     "outbox",
     "devdirectory",
+    "devhostreceipts",
+    "devhostpoison",
 )
 
 
