@@ -1,7 +1,138 @@
-"""Blueprint for this capability (see the module's docstring once built)."""
+"""Sign-in with Entra ID (code flow + PKCE + MFA claim), sign-out, and `GET /api/me`."""
 
 from __future__ import annotations
 
+import logging
+import urllib.parse
+
 import azure.functions as func
 
+from functions.signin_flow import end_session, refuse, start_session
+from shared import context
+from shared.adapters.auth_flows import flow_cookie, flow_cookie_name, flow_store
+from shared.adapters.auth_http import require_session
+from shared.adapters.companies import company_store
+from shared.adapters.entra import SignInFailed, configured, entra_client, identity_http
+from shared.adapters.grants import companies_of, grant_store
+from shared.adapters.problems import ServiceUnavailable
+from shared.adapters.templates import render
+from shared.adapters.tokens import IdTokenValidator, JwksCache, TokenError, metadata_url, principal_claims
+from shared.adapters.web import cookies, endpoint, html_response, json_response, media_type, redirect
+from shared.domain.identity import Principal
+from shared.domain.languages import choose_language
+
 bp = func.Blueprint()
+log = logging.getLogger("portal.auth")
+
+
+def id_token_validator(ctx: context.AppContext) -> IdTokenValidator:
+    def build() -> IdTokenValidator:
+        s = ctx.settings
+        keys = JwksCache(metadata_url(s.authority_host, s.tenant_id), identity_http(ctx), ctx.clock.now)
+        return IdTokenValidator(keys, s.client_id, s.mfa_claim, s.mfa_value, ctx.clock.now)
+
+    validator: IdTokenValidator = ctx.memo("id_token_validator", build)
+    return validator
+
+
+def _landing(principal: Principal, lang: str) -> str:
+    return f"{'/advisor' if principal.is_advisor else '/portal'}?lang={lang}"
+
+
+def _page(template: str, lang: str, status: int, **extra: object) -> func.HttpResponse:
+    ctx = context.current()
+    body = render(
+        template,
+        lang,
+        page_title="",
+        insurer_name=ctx.settings.insurer_name,
+        lang_url=lambda code: "/api/auth/login?" + urllib.parse.urlencode({"lang": code}),
+        **extra,
+    )
+    return html_response(body, status=status)
+
+
+@bp.route(route="api/auth/login", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def login(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
+    if not configured(ctx.settings):
+        if ctx.settings.local_mode:
+            return redirect(f"/api/dev/login?lang={lang}")
+        raise ServiceUnavailable("Sign-in is not configured.")
+    redirect_uri = ctx.settings.base_url.rstrip("/") + "/api/auth/callback"
+    try:
+        flow = entra_client(ctx).start_sign_in(redirect_uri)
+    except SignInFailed as exc:
+        log.warning("sign-in could not start: %s", exc.code)
+        raise ServiceUnavailable("Sign-in is not available right now.") from exc
+    flow_id = flow_store(ctx).save(flow, lang, ctx.clock.now())
+    return redirect(str(flow["auth_uri"]), status=302, headers={"Set-Cookie": flow_cookie(ctx.settings, flow_id)})
+
+
+@bp.route(route="api/auth/callback", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def callback(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
+    taken = flow_store(ctx).take(cookies(req).get(flow_cookie_name(ctx.settings), ""), ctx.clock.now())
+    if taken is None:
+        refuse(req, "no_pending_sign_in")
+        return _page("auth/refused.html", lang, 400, reason="stale")
+    flow, lang = taken
+    try:
+        raw = entra_client(ctx).finish_sign_in(flow, dict(req.params))
+        claims = id_token_validator(ctx).validate(raw)
+    except SignInFailed as exc:
+        log.info("sign-in failed: %s", exc.code)
+        refuse(req, f"flow:{exc.code}")
+        return _page("auth/refused.html", lang, 400, reason="failed")
+    except TokenError as exc:
+        log.info("ID token refused: %s", exc.reason)
+        refuse(req, exc.reason)
+        reason = "mfa" if exc.reason == "mfa_missing" else "failed"
+        return _page("auth/refused.html", lang, 403, reason=reason)
+    principal = Principal(**principal_claims(claims))
+    _, cookie = start_session(req, principal, lang, method="entra")
+    return redirect(_landing(principal, lang), headers={"Set-Cookie": cookie})
+
+
+@bp.route(route="api/auth/logout", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("POST")
+def logout(req: func.HttpRequest) -> func.HttpResponse:
+    session = require_session(req)  # checks CSRF and origin: logout is a state change too
+    cookie = end_session(req, session)
+    if media_type(req) == "application/x-www-form-urlencoded":
+        return _signed_out(session.language, cookie)
+    return func.HttpResponse(status_code=204, headers={"Set-Cookie": cookie, "Cache-Control": "no-store"})
+
+
+def _signed_out(lang: str, cookie: str) -> func.HttpResponse:
+    resp = _page("auth/signed_out.html", lang, 200)
+    resp.headers["Set-Cookie"] = cookie
+    return resp
+
+
+@bp.route(route="api/me", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def me(req: func.HttpRequest) -> func.HttpResponse:
+    session = require_session(req)
+    ctx = context.current()
+    principal = session.principal
+    granted = companies_of(grant_store(ctx).active_for(principal.tid, principal.oid))
+    companies = []
+    store = company_store(ctx)
+    for number, lines in sorted(granted.items()):
+        company = store.get(number)
+        companies.append({"customer_number": number, "name": company.name if company else "", "lines": list(lines)})
+    return json_response(
+        {
+            "email": principal.email,
+            "name": principal.name,
+            "roles": list(principal.roles),
+            "companies": companies,
+            "csrf_token": session.csrf_token,
+        }
+    )
+

@@ -1,0 +1,52 @@
+"""Wiring shared by the real login (functions/auth.py) and the dev session (functions/dev.py):
+the stores from the context, the sign-in use case, and the session cookie."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from shared import context
+from shared.adapters.audit import audit_log
+from shared.adapters.grants import grant_store
+from shared.adapters.sessions import session_cookie, session_store
+from shared.adapters.web import client_address
+from shared.domain.identity import Principal
+from shared.domain.sessions import Session
+from shared.services import sessions as sessions_service
+
+
+def start_session(req: func.HttpRequest, principal: Principal, language: str, method: str) -> tuple[Session, str]:
+    """Sign in and return the session with its Set-Cookie value (Max-Age = absolute limit)."""
+    ctx = context.current()
+    session = sessions_service.sign_in(
+        principal,
+        language,
+        sessions=session_store(ctx),
+        grants=grant_store(ctx),
+        audit=audit_log(ctx),
+        now=ctx.clock.now(),
+        client=client_address(req, ctx.settings),
+        method=method,
+    )
+    max_age = ctx.settings.session_absolute_hours * 3600
+    return session, session_cookie(ctx.settings, session.session_id, max_age=max_age)
+
+
+def refuse(req: func.HttpRequest, reason: str) -> None:
+    ctx = context.current()
+    sessions_service.refuse_login(
+        reason, audit=audit_log(ctx), now=ctx.clock.now(), client=client_address(req, ctx.settings)
+    )
+
+
+def end_session(req: func.HttpRequest, session: Session) -> str:
+    """End the session; return the Set-Cookie value that clears the cookie."""
+    ctx = context.current()
+    sessions_service.sign_out(
+        session,
+        sessions=session_store(ctx),
+        audit=audit_log(ctx),
+        now=ctx.clock.now(),
+        client=client_address(req, ctx.settings),
+    )
+    return session_cookie(ctx.settings, "", max_age=0)
