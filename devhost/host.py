@@ -55,6 +55,7 @@ class DevHost:
         self.watch_blobs = watch_blobs
         self.run_timers = run_timers
         self._services: list[Any] = []
+        self._stopped = False
         self.blob_watcher: BlobWatcher | None = None
         self.scheduler = TimerScheduler(timers, self.invocations)
         if watch_blobs and self.blob_targets:
@@ -83,6 +84,10 @@ class DevHost:
         return self
 
     def stop(self) -> None:
+        """Stop everything; safe to call twice."""
+        if self._stopped:
+            return
+        self._stopped = True
         for service in reversed(self._services):
             service.stop()
         self.http.stop()
