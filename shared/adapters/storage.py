@@ -23,6 +23,7 @@ TABLES = (
     "docindex",
     "docsearch",
     "docexpiry",
+    "docids",
     "doclinks",
     "filingclaims",
     "ratelimits",

@@ -1,0 +1,85 @@
+"""Word normalisation for search (SPEC 5): the index and the query must fold text the same way.
+
+Rules: Unicode NFKD, accents dropped, casefold (so `ß`→`ss`), split on anything that is
+not a letter or digit. A German umlaut also yields its `ae`/`oe`/`ue` spelling, so
+`Müller` is found by `muller`, `müller` and `mueller`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Final
+
+MIN_PREFIX: Final = 2
+MAX_WORD: Final = 40  # longer "words" are noise (hashes, glued text); cut to keep entities small
+_UMLAUTS: Final = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()
+
+
+def _split(folded: str) -> list[str]:
+    words: list[str] = []
+    current: list[str] = []
+    for ch in folded:
+        if ch.isalnum():
+            current.append(ch)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return [w[:MAX_WORD] for w in words]
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (no umlaut variants: use for queries)."""
+    return _split(_fold(text or ""))
+
+
+def index_words(texts: Iterable[str]) -> list[str]:
+    """Every word a document should be found by, with umlaut variants, de-duplicated and sorted."""
+    found: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        found.update(words(text))
+        if any(ch in _UMLAUTS for ch in text):
+            found.update(words("".join(_UMLAUTS.get(ch, ch) for ch in text)))
+    return sorted(found)
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search query that count: at least MIN_PREFIX characters, de-duplicated."""
+    seen: list[str] = []
+    for word in words(query):
+        if len(word) >= MIN_PREFIX and word not in seen:
+            seen.append(word)
+    return seen
+
+
+def matches(query: Iterable[str], candidates: Iterable[str]) -> bool:
+    """AND of prefixes: every query word starts at least one candidate word."""
+    pool = list(candidates)
+    return all(any(c.startswith(q) for c in pool) for q in query)
+
+
+def bucket(word: str) -> str:
+    """The search partition a word lives in: its first MIN_PREFIX characters, key-safe.
+
+    Letters outside a-z/0-9 (after folding) are hex-encoded so no user text reaches a
+    Table key as is.
+    """
+    head = word[:MIN_PREFIX]
+    if head.isascii() and head.isalnum():
+        return head
+    return "x" + head.encode("utf-8").hex()
+
+
+def buckets(index: Iterable[str]) -> list[str]:
+    """The distinct buckets of a document's words (words shorter than MIN_PREFIX are not searchable)."""
+    return sorted({bucket(w) for w in index if len(w) >= MIN_PREFIX})
