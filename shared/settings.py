@@ -64,6 +64,13 @@ class Settings:
     outbox_schedule: str = "0 * * * * *"
     zip_max_documents: int = 200
     zip_max_bytes: int = 500 * 1024 * 1024
+    # Data minimisation periods (retention sweep); audit kept past its one-year immutability.
+    quarantine_ttl_days: int = 90
+    rejected_request_ttl_days: int = 90
+    revoked_grant_ttl_days: int = 90
+    outbox_ttl_days: int = 30
+    audit_keep_days: int = 400
+    retention_batch_size: int = 100
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -89,6 +96,12 @@ _INT_FIELDS = {
     "PORTAL_REFILE_MIN_AGE_SECONDS": "refile_min_age_seconds",
     "PORTAL_ZIP_MAX_DOCUMENTS": "zip_max_documents",
     "PORTAL_ZIP_MAX_BYTES": "zip_max_bytes",
+    "PORTAL_QUARANTINE_TTL_DAYS": "quarantine_ttl_days",
+    "PORTAL_REJECTED_REQUEST_TTL_DAYS": "rejected_request_ttl_days",
+    "PORTAL_REVOKED_GRANT_TTL_DAYS": "revoked_grant_ttl_days",
+    "PORTAL_OUTBOX_TTL_DAYS": "outbox_ttl_days",
+    "PORTAL_AUDIT_KEEP_DAYS": "audit_keep_days",
+    "PORTAL_RETENTION_BATCH_SIZE": "retention_batch_size",
 }
 _STR_FIELDS = {
     "AzureWebJobsStorage": "storage_connection",

@@ -1,0 +1,108 @@
+// Flex Consumption function app (Linux, Python 3.11) with a system-assigned managed
+// identity. Storage (host and app) is reached with that identity only; the package is
+// pulled from the deployment container with the same identity.
+
+param location string
+param namePrefix string
+
+@description('Blob container URL that holds the deployment package (Flex Consumption).')
+param deploymentContainerUrl string
+
+@description('Storage account name, for the identity-based AzureWebJobsStorage connection.')
+param storageAccountName string
+
+@description('Application Insights connection string (ingestion with Entra ID, no key).')
+param insightsConnectionString string
+
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@allowed([ 2048, 4096 ])
+param instanceMemoryMB int = 2048
+
+param tags object = {}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: '${namePrefix}-plan'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+    zoneRedundant: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2023-12-01' = {
+  name: '${namePrefix}-func'
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    // checkov:skip=CKV_AZURE_222: this is the public customer portal; business customers reach it from the internet and sign in with Entra ID + MFA.
+    // checkov:skip=CKV_AZURE_17: customers sign in with Entra ID (OIDC + MFA); client certificates are not part of the product.
+    // checkov:skip=CKV_AZURE_212: Flex Consumption scales instances on demand (up to maximumInstanceCount, zone redundant plan); a fixed minimum worker count does not apply to this plan.
+    // checkov:skip=CKV_AZURE_213: the App Service health-check pinger is not used on Flex Consumption (instances scale to zero); GET /api/health checks storage for external monitoring.
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientCertEnabled: false
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      // The full set (PORTAL_*, Key Vault reference) is written by main.bicep once the
+      // identity holds its roles; these are what the host needs to start.
+      appSettings: [
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'python'
+        version: '3.11'
+      }
+    }
+  }
+}
+
+// No basic (user/password) publishing: deployment uses the operator's Entra ID token.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+output name string = site.name
+output principalId string = site.identity.principalId
+output defaultHostName string = site.properties.defaultHostName

@@ -1,0 +1,34 @@
+"""The deployment zip holds the app and nothing local (dev host, CLI, tests, settings)."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "infra"))
+
+import package  # noqa: E402
+
+
+def test_package_holds_the_app_only(tmp_path: Path) -> None:
+    out = tmp_path / "app.zip"
+    package.build(ROOT, out)
+    names = zipfile.ZipFile(out).namelist()
+    assert {"function_app.py", "host.json", "requirements.txt", "functions/retention.py"} <= set(names)
+    assert any(n.startswith("shared/locales/") for n in names)
+    forbidden = ("devhost/", "tests/", "bench/", "cli/", "node_modules/", ".venv/", "infra/", ".git/")
+    assert [n for n in names if n.startswith(forbidden)] == []
+    assert [n for n in names if "__pycache__" in n or n.endswith(".pyc")] == []
+    assert "local.settings.json" not in names and "local.settings.example.json" not in names
+
+
+def test_missing_entry_point_refuses(tmp_path: Path) -> None:
+    (tmp_path / "host.json").write_text("{}")
+    try:
+        package.build(tmp_path, tmp_path / "x.zip")
+    except FileNotFoundError as exc:
+        assert "function_app.py" in str(exc)
+    else:
+        raise AssertionError("a package without function_app.py must not be built")
