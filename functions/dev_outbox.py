@@ -1,7 +1,76 @@
-"""Blueprint for this capability (see the module's docstring once built)."""
+"""`GET /api/dev/outbox` (local mode only): the mails the portal wrote, newest first, as JSON
+or as a readable page, so a person can follow a flow without a mail server."""
 
 from __future__ import annotations
 
+import re
+
 import azure.functions as func
 
+from shared import context
+from shared.adapters.i18n import gettext
+from shared.adapters.outbox import OutboxMail, outbox_store
+from shared.adapters.problems import BadRequest, NotFound
+from shared.adapters.templates import render
+from shared.adapters.web import endpoint, html_response, json_response
+from shared.domain.languages import choose_language
+
 bp = func.Blueprint()
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(raw)
+
+
+def _wants_html(req: func.HttpRequest) -> bool:
+    view = req.params.get("view")
+    if view in {"html", "json"}:
+        return view == "html"
+    return "text/html" in (req.headers.get("accept") or "").lower()
+
+
+def _item(mail: OutboxMail) -> dict[str, object]:
+    return {
+        "id": mail.mail_id,
+        "to": mail.to,
+        "subject": mail.subject,
+        "text": mail.text,
+        "html": mail.html,
+        "created": mail.created.isoformat(),
+        "kind": mail.kind,
+        "language": mail.language,
+        "status": mail.status,
+    }
+
+
+@bp.route(route="api/dev/outbox", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def dev_outbox(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    if not ctx.settings.local_mode:
+        raise NotFound("No resource lives at this address.")
+    mails = outbox_store(ctx).recent(_limit(req.params.get("limit")))
+    items = [_item(mail) for mail in mails]
+    if not _wants_html(req):
+        return json_response(items)
+    lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
+    for item, mail in zip(items, mails, strict=True):
+        item["links"] = list(dict.fromkeys(_LINK.findall(mail.text)))
+    page = render(
+        "dev/outbox.html",
+        lang,
+        page_title=gettext(lang, "Outbox"),
+        insurer_name=ctx.settings.insurer_name,
+        lang_url=lambda code: f"/api/dev/outbox?view=html&lang={code}",
+        mails=items,
+        json_url="/api/dev/outbox?view=json",
+    )
+    return html_response(page)

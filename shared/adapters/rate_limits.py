@@ -1,0 +1,62 @@
+"""Rate-limit counters in Table storage `ratelimits`: partition = action, row = hash of the key.
+
+Each hit is one conditional write (ETag or insert-if-absent), retried on a race, so
+concurrent requests on several instances count correctly. Keys are hashed: they are
+e-mail or network addresses (personal data, and not safe as Table keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import TableClient, UpdateMode
+
+from shared.clock import Clock
+from shared.domain.rate_limit import RateLimit, RateLimited, Window, hit
+
+log = logging.getLogger("portal.ratelimit")
+_ATTEMPTS = 8
+
+
+class RateLimiter:
+    def __init__(self, table: TableClient, clock: Clock) -> None:
+        self.table = table
+        self.clock = clock
+
+    def hit(self, limit: RateLimit, key: str) -> None:
+        """Count one hit for `key`; raises RateLimited (nothing counted) when over the limit."""
+        row = hashlib.sha256(f"{limit.action}|{key}".encode()).hexdigest()
+        for _ in range(_ATTEMPTS):
+            now = self.clock.now()
+            entity: Any = None
+            try:
+                entity = self.table.get_entity(limit.action, row)
+            except ResourceNotFoundError:
+                entity = None
+            current = None if entity is None else Window(started=entity["started"], count=int(entity["count"]))
+            after = hit(limit, current, now)  # raises RateLimited
+            record = {"PartitionKey": limit.action, "RowKey": row, "started": after.started, "count": after.count}
+            try:
+                if entity is None:
+                    self.table.create_entity(record)
+                else:
+                    self.table.update_entity(
+                        record,
+                        mode=UpdateMode.REPLACE,
+                        etag=entity.metadata["etag"],
+                        match_condition=MatchConditions.IfNotModified,
+                    )
+                return
+            except (ResourceExistsError, ResourceModifiedError):
+                continue  # another request counted first: read again
+        # Under extreme contention fail closed: this is an abuse guard.
+        log.warning("rate limit %s: too much contention, refusing", limit.action)
+        raise RateLimited(limit.action, 1)
+
+
+def rate_limiter(ctx: Any) -> RateLimiter:
+    return ctx.memo("ratelimits", lambda: RateLimiter(ctx.storage.table("ratelimits"), ctx.clock))
