@@ -1,7 +1,193 @@
-"""Blueprint for this capability (see the module's docstring once built)."""
+"""Advisor API (`/api/advisor/*`, JSON only, CSRF-checked, role Advisor) and the console `/advisor`.
+
+The document withdraw route lives with the documents in functions/documents.py.
+"""
 
 from __future__ import annotations
 
+import urllib.parse
+from typing import Any
+
 import azure.functions as func
 
+from functions.onboarding_wiring import as_problem, onboarding
+from shared import context
+from shared.adapters.access_requests import access_request_store
+from shared.adapters.auth_http import current_session, require_advisor
+from shared.adapters.companies import company_store
+from shared.adapters.email_syntax import normalise_email
+from shared.adapters.grants import grant_store
+from shared.adapters.problems import ValidationFailed
+from shared.adapters.templates import render
+from shared.adapters.web import endpoint, html_response, json_response, read_body, read_json, redirect
+from shared.domain.companies import valid_customer_number
+from shared.domain.languages import choose_language, normalise_language
+from shared.services import advisor as views
+from shared.services.onboarding import OnboardingError
+
 bp = func.Blueprint()
+
+
+def _body(req: func.HttpRequest) -> dict[str, Any]:
+    """JSON only; an empty body counts as `{}` (approve without choosing lines)."""
+    if not read_body(req, 16 * 1024).strip():
+        return {}
+    return read_json(req)
+
+
+def _status(req: func.HttpRequest) -> str:
+    status = (req.params.get("status") or "pending").strip()
+    if status not in views.LISTABLE:
+        raise ValidationFailed("Unknown status.", errors={"status": "invalid"})
+    return status
+
+
+def _str(data: dict[str, Any], name: str) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str):
+        raise ValidationFailed("The input is not valid.", errors={name: "invalid"})
+    return value.strip()
+
+
+def _lines(data: dict[str, Any], required: bool) -> list[str] | None:
+    value = data.get("lines")
+    if value is None and not required:
+        return None
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ValidationFailed("The input is not valid.", errors={"lines": "required" if value is None else "invalid"})
+    return value
+
+
+@bp.route(route="api/advisor/requests", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def list_requests(req: func.HttpRequest) -> func.HttpResponse:
+    require_advisor(req)
+    ctx = context.current()
+    items = views.list_requests(
+        _status(req), access_request_store(ctx), company_store(ctx), ctx.settings.eligibility_threshold_chf
+    )
+    return json_response({"items": items})
+
+
+@bp.route(route="api/advisor/requests/{request_id}/approve", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("POST")
+def approve(req: func.HttpRequest) -> func.HttpResponse:
+    session = require_advisor(req)
+    lines = _lines(_body(req), required=False)
+    try:
+        grant = onboarding(req).approve(session.principal, req.route_params.get("request_id", ""), lines)
+    except OnboardingError as exc:
+        raise as_problem(exc) from exc
+    return json_response({"status": "approved", "grant": views.grant_view(grant)})
+
+
+@bp.route(route="api/advisor/requests/{request_id}/reject", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("POST")
+def reject(req: func.HttpRequest) -> func.HttpResponse:
+    session = require_advisor(req)
+    reason = _str(read_json(req), "reason")
+    try:
+        onboarding(req).reject(session.principal, req.route_params.get("request_id", ""), reason)
+    except OnboardingError as exc:
+        raise as_problem(exc) from exc
+    return json_response({"status": "rejected"})
+
+
+@bp.route(route="api/advisor/grants", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET", "POST")
+def grants(req: func.HttpRequest) -> func.HttpResponse:
+    session = require_advisor(req)
+    if req.method.upper() == "GET":
+        company = (req.params.get("company") or "").strip()
+        if not valid_customer_number(company):
+            raise ValidationFailed("Name a company.", errors={"company": "required" if not company else "invalid"})
+        return json_response({"items": views.grants_view(grant_store(context.current()).for_company(company))})
+    data = read_json(req)
+    errors: dict[str, str] = {}
+    if data.get("kind", "third_party") != "third_party":
+        errors["kind"] = "invalid"
+    raw_email = _str(data, "email")
+    email = normalise_email(raw_email) if raw_email else None
+    if email is None:
+        errors["email"] = "required" if not raw_email else "email_invalid"
+    language = normalise_language(_str(data, "language") or "de")
+    if language is None:
+        errors["language"] = "invalid"
+    lines = _lines(data, required=True)
+    if errors:
+        raise ValidationFailed("The input is not valid.", errors=errors)
+    assert email is not None and language is not None and lines is not None
+    try:
+        grant = onboarding(req).invite_third_party(
+            session.principal, email.lower(), _str(data, "customer_number"), lines, language
+        )
+    except OnboardingError as exc:
+        raise as_problem(exc) from exc
+    return json_response({"grant": views.grant_view(grant)}, status=201)
+
+
+@bp.route(route="api/advisor/grants/{grant_id}/revoke", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("POST")
+def revoke(req: func.HttpRequest) -> func.HttpResponse:
+    session = require_advisor(req)
+    reason = _str(_body(req), "reason")
+    try:
+        grant = onboarding(req).revoke(session.principal, req.route_params.get("grant_id", ""), reason)
+    except OnboardingError as exc:
+        raise as_problem(exc) from exc
+    return json_response({"grant": views.grant_view(grant)})
+
+
+@bp.route(
+    route="api/advisor/companies/{customer_number}/end-service", methods=None, auth_level=func.AuthLevel.ANONYMOUS
+)
+@endpoint("POST")
+def end_service(req: func.HttpRequest) -> func.HttpResponse:
+    session = require_advisor(req)
+    _body(req)  # JSON only, even when empty
+    try:
+        revoked = onboarding(req).end_service(session.principal, req.route_params.get("customer_number", ""))
+    except OnboardingError as exc:
+        raise as_problem(exc) from exc
+    return json_response({"enrolled": False, "revoked": [g.grant_id for g in revoked]})
+
+
+@bp.route(route="advisor", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def console(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    session = current_session(req)
+    lang = choose_language(
+        req.params.get("lang"), req.headers.get("accept-language"), session.language if session else None
+    )
+    if session is None:
+        return redirect(f"/api/auth/login?lang={lang}", status=302)
+    status = (req.params.get("status") or "pending").strip()
+    status = status if status in views.LISTABLE else "pending"
+    company = (req.params.get("company") or "").strip()
+    company = company if valid_customer_number(company) else ""
+
+    def lang_url(code: str) -> str:
+        params = {"lang": code, "status": status, **({"company": company} if company else {})}
+        return "/advisor?" + urllib.parse.urlencode(params)
+
+    common: dict[str, Any] = {"page_title": "", "insurer_name": ctx.settings.insurer_name, "lang_url": lang_url}
+    if not session.principal.is_advisor:
+        return html_response(render("advisor/forbidden.html", lang, **common), status=403)
+    requests = views.list_requests(
+        status, access_request_store(ctx), company_store(ctx), ctx.settings.eligibility_threshold_chf
+    )
+    grant_items = views.grants_view(grant_store(ctx).for_company(company)) if company else []
+    body = render(
+        "advisor/console.html",
+        lang,
+        **common,
+        csrf_token=session.csrf_token,
+        status=status,
+        statuses=views.LISTABLE,
+        requests=requests,
+        company=company,
+        grants=grant_items,
+        advisor_name=session.principal.name or session.principal.email,
+    )
+    return html_response(body)

@@ -1,7 +1,58 @@
-"""Blueprint for this capability (see the module's docstring once built)."""
+"""Timer: deliver the outbox through Graph sendMail from the configured mailbox.
+
+Locally without Graph configured this does nothing on purpose: the mails stay in the
+outbox, readable at `GET /api/dev/outbox`.
+"""
 
 from __future__ import annotations
 
+import logging
+
 import azure.functions as func
 
+from shared import context
+from shared.adapters.entra import EntraError, configured
+from shared.adapters.graph import GraphUnavailable, graph_client
+from shared.adapters.outbox import OutboxMail, outbox_store
+from shared.services.mail_delivery import DeliveryReport, deliver_pending
+
 bp = func.Blueprint()
+log = logging.getLogger("portal.mail")
+
+
+def message_id(mail: OutboxMail, sender: str) -> str:
+    """A stable RFC 5322 Message-ID per outbox mail, so a receiving server can spot a duplicate."""
+    domain = sender.rpartition("@")[2] or "portal.invalid"
+    return f"<{mail.mail_id}@{domain}>"
+
+
+def _temporary(exc: Exception) -> bool:
+    return isinstance(exc, GraphUnavailable | EntraError)
+
+
+def deliver(ctx: context.AppContext) -> DeliveryReport | None:
+    """One delivery run; None when mail sending is not configured."""
+    settings = ctx.settings
+    if not (configured(settings) and settings.mail_sender):
+        return None
+    graph = graph_client(ctx)
+
+    def send(mail: OutboxMail) -> None:
+        graph.send([mail.to], mail.subject, mail.text, mail.html, message_id=message_id(mail, settings.mail_sender))
+
+    return deliver_pending(outbox_store(ctx), send, ctx.clock.now(), _temporary)
+
+
+@bp.timer_trigger(schedule="%PORTAL_OUTBOX_SCHEDULE%", arg_name="timer", run_on_startup=False, use_monitor=False)
+def deliver_outbox(timer: func.TimerRequest) -> None:
+    report = deliver(context.current())
+    if report is None:
+        log.info("outbox: Graph not configured; mails stay in the outbox (local: /api/dev/outbox)")
+        return
+    log.info(
+        "outbox: sent %d, retry later %d, failed %d, skipped %d",
+        report.sent,
+        report.retried,
+        report.failed,
+        report.skipped,
+    )

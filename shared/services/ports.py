@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.domain.audit import AuditEvent
+from shared.domain.companies import Company
 from shared.domain.identity import Grant, Principal
 from shared.domain.sessions import Session
 
@@ -41,3 +42,25 @@ class Mailer(Protocol):
     """Graph `sendMail` from the configured mailbox."""
 
     def send(self, to: Sequence[str], subject: str, text: str, html: str) -> None: ...
+
+
+class Outbox(Protocol):
+    def enqueue(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str,
+        language: str,
+        kind: str,
+        dedupe_key: str | None = None,
+    ) -> object: ...
+
+
+class Companies(Protocol):
+    def get(self, customer_number: str) -> Company | None: ...
+    def set_enrolled(self, customer_number: str, enrolled: bool) -> Company | None: ...
+
+
+class MailRenderer(Protocol):
+    def __call__(self, name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]: ...

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from shared.adapters.companies import company_store
 from shared.context import AppContext
 from shared.domain.companies import Company
-from shared.adapters.companies import company_store
 from tests.support.client import Client
 from tests.support.identity import add_grant, login
 
