@@ -173,8 +173,20 @@ class DocumentIndex:
     def delete(self, record: DocumentRecord) -> None:
         """Remove every entity of a document; safe to repeat and to resume after a crash
         (the reverse of put: the id entity first, the expiry entity last)."""
+        self._delete_kinds(record, ("id", "search", "list", "expiry"))
+
+    def unlist(self, record: DocumentRecord) -> None:
+        """Retention step 1: remove what makes a document visible (id, search, list), keep its
+        expiry entity so a rerun after a crash still finds it. Safe to repeat."""
+        self._delete_kinds(record, ("id", "search", "list"))
+
+    def forget(self, record: DocumentRecord) -> None:
+        """Retention's last step: remove the expiry entity once the blob is gone. Safe to repeat."""
+        self._delete_kinds(record, ("expiry",))
+
+    def _delete_kinds(self, record: DocumentRecord, kinds: Sequence[str]) -> None:
         entities = self._entities(record)
-        for kind in ("id", "search", "list", "expiry"):
+        for kind in kinds:
             table = self._tables()[kind]
             items = entities[kind]
             try:
@@ -263,18 +275,23 @@ class DocumentIndex:
 
     def expired(self, now: datetime, limit: int = 100) -> list[DocumentRecord]:
         """Documents whose deletion time has passed: reads only the day partitions up to today."""
-        day = now.astimezone(UTC).strftime("%Y%m%d")
         found: list[DocumentRecord] = []
-        query = self.expiry.query_entities(
-            "PartitionKey le @day and deletes_at le @now",
-            parameters={"day": day, "now": _ts(now)},
-            results_per_page=max(1, min(limit, 1000)),
-        )
-        for entity in query:
-            found.append(_record(entity))
+        for record in self.iter_expired(now, page=limit):
+            found.append(record)
             if len(found) >= limit:
                 break
         return found
+
+    def iter_expired(self, now: datetime, page: int = 1000) -> Iterator[DocumentRecord]:
+        """Every document whose deletion time has passed, streamed page by page (retention dry run)."""
+        day = now.astimezone(UTC).strftime("%Y%m%d")
+        query = self.expiry.query_entities(
+            "PartitionKey le @day and deletes_at le @now",
+            parameters={"day": day, "now": _ts(now)},
+            results_per_page=max(1, min(page, 1000)),
+        )
+        for entity in query:
+            yield _record(entity)
 
     # ---- streams -------------------------------------------------------------------
 
