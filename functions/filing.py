@@ -1,7 +1,43 @@
-"""Blueprint for this capability (see the module's docstring once built)."""
+"""Filing: the blob trigger on `incoming/{name}` (Event Grid source, as Flex Consumption
+requires) and the `refile` timer for blobs whose event never came. Both only call the
+service, which reads the blob from storage itself."""
 
 from __future__ import annotations
 
+import logging
+
 import azure.functions as func
 
+from shared import context
+from shared.adapters.filing import filing_service
+from shared.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
 bp = func.Blueprint()
+
+
+def _refile_schedule() -> str:
+    """The timer's NCRONTAB from settings (read when the app is indexed); the default if unset."""
+    try:
+        return load_settings().refile_schedule
+    except SettingsError:
+        return Settings().refile_schedule
+
+
+def blob_name(path: str) -> str:
+    """`incoming/<name>` as the trigger gives it → `<name>` (the container part is not ours to trust)."""
+    return path.partition("/")[2] if "/" in path else path
+
+
+@bp.blob_trigger(
+    arg_name="blob", path="incoming/{name}", connection="AzureWebJobsStorage", source=func.BlobSource.EVENT_GRID
+)
+def file_incoming(blob: func.InputStream) -> None:
+    result = filing_service(context.current()).file(blob_name(blob.name or ""))
+    log.info("file_incoming: %s", result.outcome.value)
+
+
+@bp.timer_trigger(arg_name="timer", schedule=_refile_schedule(), run_on_startup=False)
+def refile(timer: func.TimerRequest) -> None:
+    report = filing_service(context.current()).refile()
+    log.info("refile: examined=%d outcomes=%s errors=%d", report.examined, dict(report.outcomes), report.errors)

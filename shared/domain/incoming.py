@@ -10,8 +10,8 @@ import base64
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Final
 from urllib.parse import unquote_to_bytes
 
@@ -111,3 +111,22 @@ def decode_metadata(metadata: dict[str, str] | None) -> dict[str, str]:
     language = result.get("language", "").lower()
     result["language"] = language if language in LANGUAGES else ""
     return {k: v for k, v in result.items() if v}
+
+
+@dataclass(frozen=True)
+class IncomingBlob:
+    """One version of a blob waiting in `incoming` (the ETag pins the version that was checked)."""
+
+    name: str
+    size: int
+    etag: str
+    last_modified: datetime
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class BlobChanged(Exception):
+    """The incoming blob changed or vanished since it was checked; the work must start again."""
+
+
+class CopyPending(Exception):
+    """The service-side copy has not completed yet; the incoming blob stays for a retry."""

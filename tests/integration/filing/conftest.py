@@ -8,9 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fpdf import FPDF
 
+from shared.adapters.companies import CompanyStore, company_store
+from shared.adapters.filing import filing_service, incoming_blobs
+from shared.adapters.filing_blobs import IncomingBlobs
 from shared.adapters.index import DocumentIndex, document_index
 from shared.context import AppContext
+from shared.domain.companies import Company
 from shared.domain.documents import DocumentRecord
+from shared.services.filing import FilingService
 
 
 def make_pdf(text: str = "Leistungsabrechnung") -> bytes:
@@ -62,3 +67,31 @@ def record(
         content_sha256="0" * 64,
         source_name=f"{customer}/{line}/{doc_type}/{doc_date}_C-{n:06d}.pdf",
     )
+
+
+@pytest.fixture
+def companies(ctx: AppContext) -> CompanyStore:
+    """The registry with an enrolled company (all lines) and a known but not enrolled one."""
+    store = company_store(ctx)
+    store.put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 500_000}, ("muster-ag.ch",), "", True))
+    store.put(Company("100003", "Esempio SA", ("IJM",), {"IJM": 120_000}, (), "", False))
+    return store
+
+
+@pytest.fixture
+def service(ctx: AppContext, companies: CompanyStore) -> FilingService:
+    return filing_service(ctx)
+
+
+@pytest.fixture
+def incoming(ctx: AppContext) -> IncomingBlobs:
+    return incoming_blobs(ctx)
+
+
+def drop(ctx: AppContext, name: str, content: bytes, metadata: dict[str, str] | None = None) -> None:
+    """Put a blob into `incoming` the way the document generator does (no event follows)."""
+    ctx.storage.container("incoming").upload_blob(name, content, overwrite=True, metadata=metadata or {})
+
+
+def blob_names(ctx: AppContext, container: str) -> list[str]:
+    return sorted(b.name for b in ctx.storage.container(container).list_blobs())

@@ -1,0 +1,85 @@
+"""Blob access for filing: what waits in `incoming`, and the copy into `documents`.
+
+Every read and write is tied to the ETag of the incoming blob that was checked, so a
+blob replaced mid-way (a corrected document under the same name) is never filed or
+deleted under the identity of the old content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+from azure.storage.blob import ContainerClient
+
+from shared.domain.incoming import BlobChanged, CopyPending, IncomingBlob
+
+
+class IncomingBlobs:
+    def __init__(self, container: ContainerClient) -> None:
+        self.container = container
+
+    def info(self, name: str) -> IncomingBlob | None:
+        try:
+            props = self.container.get_blob_client(name).get_blob_properties()
+        except ResourceNotFoundError:
+            return None
+        return IncomingBlob(name, int(props.size), str(props.etag), props.last_modified, dict(props.metadata or {}))
+
+    def read(self, blob: IncomingBlob) -> bytes:
+        try:
+            download = self.container.get_blob_client(blob.name).download_blob(
+                etag=blob.etag, match_condition=MatchConditions.IfNotModified
+            )
+            return download.readall()
+        except (ResourceNotFoundError, ResourceModifiedError) as exc:
+            raise BlobChanged(blob.name) from exc
+
+    def delete(self, blob: IncomingBlob) -> bool:
+        """Delete exactly the version that was handled; False if it is gone or was replaced."""
+        try:
+            self.container.get_blob_client(blob.name).delete_blob(
+                etag=blob.etag, match_condition=MatchConditions.IfNotModified
+            )
+            return True
+        except (ResourceNotFoundError, ResourceModifiedError):
+            return False
+
+    def waiting(self) -> Iterator[IncomingBlob]:
+        for props in self.container.list_blobs(include=["metadata"]):
+            yield IncomingBlob(props.name, int(props.size), str(props.etag), props.last_modified,
+                               dict(props.metadata or {}))
+
+    def url(self, name: str) -> str:
+        return str(self.container.get_blob_client(name).url)
+
+    def upload(self, name: str, content: bytes, metadata: dict[str, str] | None = None) -> None:
+        self.container.upload_blob(name, content, overwrite=True, metadata=metadata or {})
+
+
+def copy_blob(target: ContainerClient, target_name: str, source: IncomingBlobs, blob: IncomingBlob,
+              metadata: dict[str, str]) -> None:
+    """Service-side copy of exactly the checked version (source ETag condition); idempotent."""
+    client = target.get_blob_client(target_name)
+    try:
+        result = client.start_copy_from_url(
+            source.url(blob.name), metadata=metadata,
+            source_etag=blob.etag, source_match_condition=MatchConditions.IfNotModified,
+        )
+    except (ResourceNotFoundError, ResourceModifiedError) as exc:
+        raise BlobChanged(blob.name) from exc
+    if result.get("copy_status") not in (None, "success"):
+        raise CopyPending(target_name)
+
+
+class DocumentBlobs:
+    def __init__(self, container: ContainerClient, incoming: IncomingBlobs) -> None:
+        self.container = container
+        self.incoming = incoming
+
+    def store(self, blob_name: str, blob: IncomingBlob, metadata: dict[str, str]) -> None:
+        copy_blob(self.container, blob_name, self.incoming, blob, metadata)
+
+    def exists(self, blob_name: str) -> bool:
+        return bool(self.container.get_blob_client(blob_name).exists())
