@@ -46,6 +46,14 @@ class AuditLog:
             if raw.strip():
                 yield json.loads(raw)
 
+    def remove_day(self, day: date) -> None:
+        """Delete one day's blob once it is past retention (the immutability policy refuses
+        earlier deletes in Azure); a missing blob is not an error."""
+        try:
+            self.container.get_blob_client(blob_name(day)).delete_blob()
+        except ResourceNotFoundError:
+            return
+
     def days(self) -> Iterator[tuple[date, str]]:
         for props in self.container.list_blobs():
             if props.blob_type != BlobType.APPENDBLOB:

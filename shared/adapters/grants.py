@@ -98,6 +98,25 @@ class GrantStore:
             return []
         return self._query(pk)
 
+    def revoked_before(self, cutoff: datetime) -> list[Grant]:
+        """Grants revoked before `cutoff`, each once (retention's data minimisation; a scan of
+        the revoked ones only, and the table is small)."""
+        entities = self.table.query_entities(
+            "status eq @status and revoked_at lt @cutoff",
+            parameters={"status": GrantStatus.REVOKED.value, "cutoff": cutoff},
+        )
+        found = {g.grant_id: g for g in (_from_entity(e) for e in entities)}
+        return sorted(found.values(), key=lambda g: g.grant_id)
+
+    def delete(self, grant: Grant) -> None:
+        """Remove both copies (company copy first, so a half-done delete is still found through
+        the person copy by `revoked_before`); safe to repeat."""
+        for partition in (_company_key(grant.customer_number), _person_key(grant.tid, grant.oid)):
+            try:
+                self.table.delete_entity(partition, grant.grant_id)
+            except ResourceNotFoundError:
+                continue
+
     def _query(self, partition: str) -> list[Grant]:
         entities = self.table.query_entities("PartitionKey eq @pk", parameters={"pk": partition})
         grants = [_from_entity(e) for e in entities]

@@ -180,6 +180,15 @@ class OutboxStore:
             return self._transition(mail_id, lambda m: replace(m, status=FAILED, last_error=short))
         return self._transition(mail_id, lambda m: replace(m, status=PENDING, last_error=short, retry_at=retry_at))
 
+    def sent_before(self, cutoff: datetime) -> list[str]:
+        """Ids of mails sent before `cutoff` (retention's data minimisation of delivered mail)."""
+        entities = self.table.query_entities(
+            "PartitionKey eq @pk and status eq @status and sent_at lt @cutoff",
+            parameters={"pk": MAIL, "status": SENT, "cutoff": cutoff},
+            select=["RowKey"],
+        )
+        return [e["RowKey"] for e in entities]
+
     def delete(self, mail_id: str) -> None:
         """Remove a mail (retention of sent mails); its dedupe marker stays so it is never re-sent."""
         if mail_id.isalnum():

@@ -80,6 +80,23 @@ class SessionStore:
         if plausible_id(session_id):
             self.table.delete_entity(_key(session_id), ROW)
 
+    def expired_keys(self, idle_cutoff: datetime, absolute_cutoff: datetime) -> list[str]:
+        """Stored keys (hashes) of sessions idle since before `idle_cutoff` or created before
+        `absolute_cutoff`: no cookie can use them any more (retention's data minimisation)."""
+        entities = self.table.query_entities(
+            "last_seen lt @idle or created_at lt @absolute",
+            parameters={"idle": idle_cutoff, "absolute": absolute_cutoff},
+            select=["PartitionKey"],
+        )
+        return [e["PartitionKey"] for e in entities]
+
+    def delete_key(self, key: str) -> None:
+        """Delete by stored key (the hash); the sweep never sees the cookie value. Safe to repeat."""
+        try:
+            self.table.delete_entity(key, ROW)
+        except ResourceNotFoundError:
+            return
+
 
 def _to_entity(session: Session) -> dict[str, Any]:
     p = session.principal
