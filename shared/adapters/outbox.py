@@ -16,6 +16,7 @@ attempt goes back to `pending` with `retry_at`, or to `failed` for good. A mail 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import secrets
 from dataclasses import dataclass, field, replace
@@ -38,7 +39,9 @@ SENT: Final = "sent"
 FAILED: Final = "failed"
 # A Table string property holds at most 64 KiB of UTF-16.
 MAX_BODY_CHARS: Final = 30_000
-_MAX_MS: Final = 10**13 - 1
+_MAX_US: Final = 10**16 - 1
+# Orders mails written in the same microsecond (a test clock stands still) newest first.
+_SEQUENCE = itertools.count()
 
 
 class OutboxError(Exception):
@@ -64,9 +67,11 @@ class OutboxMail:
 
 
 def new_mail_id(created: datetime) -> str:
-    """Sorts newest first in a Table partition; the random tail keeps ids unique."""
-    millis = int(created.timestamp() * 1000)
-    return f"{_MAX_MS - millis:013d}{secrets.token_hex(6)}"
+    """Sorts newest first in a Table partition: inverted time, then an inverted per-process
+    sequence for mails of the same instant; the random tail keeps ids of two instances apart."""
+    micros = int(created.timestamp() * 1_000_000)
+    seq = 999_999 - next(_SEQUENCE) % 1_000_000
+    return f"{_MAX_US - micros:016d}{seq:06d}{secrets.token_hex(4)}"
 
 
 class OutboxStore:

@@ -52,7 +52,7 @@ def token_from(mail: OutboxMail) -> str:
 
 def follow_verify(http: Client, token: str) -> tuple[requests.Response, requests.Response]:
     """Use the link as a browser would: the 303 to the outcome page, then the page itself."""
-    first = http.get(f"/api/access-request/verify?token={token}")
+    first = http.get(f"/api/access-request/verify?token={token}", allow_redirects=False)
     assert first.status_code == 303
     page = http.get(first.headers["Location"])
     return first, page

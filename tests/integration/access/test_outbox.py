@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shared.adapters.outbox import FAILED, PENDING, SENDING, SENT, OutboxStore, outbox_store
+import pytest
+
+from shared.adapters.outbox import FAILED, PENDING, SENDING, SENT, OutboxError, OutboxStore, outbox_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 
@@ -75,3 +77,16 @@ def test_pending_is_oldest_first_and_limited(ctx: AppContext, clock: MutableCloc
         ids.append(_mail(store, n).mail_id)
         clock.advance(timedelta(seconds=1))
     assert [m.mail_id for m in store.pending(2)] == ids[:2]
+
+
+def test_mails_of_the_same_instant_still_list_newest_first(ctx: AppContext) -> None:
+    """GIVEN a clock that stands still WHEN three mails are written THEN recent() keeps their order."""
+    store = outbox_store(ctx)
+    ids = [_mail(store, n).mail_id for n in range(3)]
+    assert [m.mail_id for m in store.recent(3)] == list(reversed(ids))
+
+
+def test_a_mail_too_large_for_a_table_property_is_refused(ctx: AppContext) -> None:
+    with pytest.raises(OutboxError):
+        outbox_store(ctx).enqueue("a@b.ch", "s", "x" * 40_000, "", "de", "test")
+    assert outbox_store(ctx).recent(5) == []
