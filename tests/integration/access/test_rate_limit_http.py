@@ -4,8 +4,8 @@ escape) and per e-mail address; 429 with Retry-After, for JSON and for the brows
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from shared.clock import MutableClock
 from shared.context import AppContext
@@ -15,8 +15,8 @@ from tests.support.client import Client
 URL = "/api/access-request"
 
 
-def _limit(ctx: AppContext, **limits: int) -> None:
-    ctx.settings = replace(ctx.settings, **limits)
+def _limit(ctx: AppContext, **limits: Any) -> None:
+    ctx.settings = ctx.settings.with_overrides(**limits)
 
 
 def test_one_client_is_limited_and_a_spoofed_forwarded_for_does_not_escape(
