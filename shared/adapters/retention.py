@@ -1,0 +1,196 @@
+"""Adapters of the retention sweep: the document blobs it deletes and one `Purgeable` per
+kind of data it minimises, each over the store that owns the data, with its period from
+settings (composed by shared/services/retention.py `sweep`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.storage.blob import ContainerClient
+
+from shared.adapters.access_requests import (
+    AccessRequestStore,
+    VerifyTokenStore,
+    access_request_store,
+    verify_token_store,
+)
+from shared.adapters.audit import AuditLog, audit_log
+from shared.adapters.grants import GrantStore, grant_store
+from shared.adapters.outbox import OutboxStore, outbox_store
+from shared.adapters.sessions import SessionStore, session_store
+from shared.domain.access_request import Status
+from shared.domain.retention import RATE_LIMIT_KEEP, Periods, Rule, audit_days_due
+from shared.settings import Settings
+
+
+class DocumentBlobs:
+    """Deletes document blobs (with any snapshots); a blob already gone counts as deleted."""
+
+    def __init__(self, container: ContainerClient) -> None:
+        self.container = container
+
+    def delete(self, blob_name: str) -> None:
+        try:
+            self.container.get_blob_client(blob_name).delete_blob(delete_snapshots="include")
+        except ResourceNotFoundError:
+            return
+
+
+def periods(settings: Settings) -> Periods:
+    return Periods(
+        quarantine=timedelta(days=settings.quarantine_ttl_days),
+        rejected_request=timedelta(days=settings.rejected_request_ttl_days),
+        unverified_request=timedelta(days=settings.unverified_ttl_days),
+        revoked_grant=timedelta(days=settings.revoked_grant_ttl_days),
+        delivered_mail=timedelta(days=settings.outbox_ttl_days),
+        session_idle=timedelta(minutes=settings.session_idle_minutes),
+        session_absolute=timedelta(hours=settings.session_absolute_hours),
+        rate_limit=RATE_LIMIT_KEEP,
+        audit=timedelta(days=settings.audit_keep_days),
+    )
+
+
+class QuarantinedBlobs:
+    """Quarantined copies older than the period, by the time they entered quarantine."""
+
+    def __init__(self, container: ContainerClient, period: timedelta) -> None:
+        self.container = container
+        self.period = period
+
+    def due(self, now: datetime) -> Iterator[str]:
+        cutoff = now - self.period
+        for props in self.container.list_blobs():
+            if props.last_modified < cutoff:
+                yield props.name
+
+    def remove(self, key: str) -> None:
+        try:
+            self.container.get_blob_client(key).delete_blob(delete_snapshots="include")
+        except ResourceNotFoundError:
+            return
+
+
+class RequestsInStatus:
+    """Access requests of one status whose clock (`decided_at` or `created_at`) ran out."""
+
+    def __init__(self, store: AccessRequestStore, status: str, since: str, period: timedelta) -> None:
+        self.store, self.status, self.since, self.period = store, status, since, period
+
+    def due(self, now: datetime) -> Iterator[str]:
+        cutoff = now - self.period
+        for request in self.store.list_by_status(self.status):
+            started = getattr(request, self.since) or request.created_at
+            if started < cutoff:
+                yield request.request_id
+
+    def remove(self, key: str) -> None:
+        self.store.delete(key)
+
+
+class SpentVerifyTokens:
+    """Verification tokens expired longer ago than an unverified request is kept."""
+
+    def __init__(self, store: VerifyTokenStore, period: timedelta) -> None:
+        self.store, self.period = store, period
+
+    def due(self, now: datetime) -> Iterator[str]:
+        for token in self.store.expired_before(now - self.period):
+            yield token.token_hash
+
+    def remove(self, key: str) -> None:
+        self.store.delete(key)
+
+
+class RevokedGrants:
+    def __init__(self, store: GrantStore, period: timedelta) -> None:
+        self.store, self.period = store, period
+        self._found: dict[str, Any] = {}
+
+    def due(self, now: datetime) -> Iterator[str]:
+        self._found = {g.grant_id: g for g in self.store.revoked_before(now - self.period)}
+        return iter(sorted(self._found))
+
+    def remove(self, key: str) -> None:
+        self.store.delete(self._found[key])
+
+
+class ExpiredSessions:
+    def __init__(self, store: SessionStore, idle: timedelta, absolute: timedelta) -> None:
+        self.store, self.idle, self.absolute = store, idle, absolute
+
+    def due(self, now: datetime) -> Iterable[str]:
+        return self.store.expired_keys(now - self.idle, now - self.absolute)
+
+    def remove(self, key: str) -> None:
+        self.store.delete_key(key)
+
+
+class SpentRateLimits:
+    """Rate-limit counters whose window opened longer ago than any window lasts."""
+
+    def __init__(self, table: Any, period: timedelta) -> None:
+        self.table, self.period = table, period
+
+    def due(self, now: datetime) -> Iterator[str]:
+        entities = self.table.query_entities(
+            "started lt @cutoff", parameters={"cutoff": now - self.period}, select=["PartitionKey", "RowKey"]
+        )
+        for entity in entities:
+            yield f"{entity['PartitionKey']}/{entity['RowKey']}"  # "/" never occurs in a Table key
+
+    def remove(self, key: str) -> None:
+        partition, _, row = key.partition("/")
+        try:
+            self.table.delete_entity(partition, row)
+        except ResourceNotFoundError:
+            return
+
+
+class DeliveredMails:
+    def __init__(self, store: OutboxStore, period: timedelta) -> None:
+        self.store, self.period = store, period
+
+    def due(self, now: datetime) -> Iterable[str]:
+        return self.store.sent_before(now - self.period)
+
+    def remove(self, key: str) -> None:
+        self.store.delete(key)
+
+
+class OldAuditDays:
+    """Audit day-blobs past the keep period (> the one-year immutability policy)."""
+
+    def __init__(self, log: AuditLog, keep_days: int) -> None:
+        self.log, self.keep_days = log, keep_days
+
+    def due(self, now: datetime) -> Iterator[str]:
+        days = [day for day, _name in self.log.days()]
+        for day in audit_days_due(days, now.date(), self.keep_days):
+            yield day.isoformat()
+
+    def remove(self, key: str) -> None:
+        self.log.remove_day(date.fromisoformat(key))
+
+
+def rules(ctx: Any) -> list[Rule]:
+    """Every minimisation rule, in the order the sweep applies them."""
+    p = periods(ctx.settings)
+    requests = access_request_store(ctx)
+    return [
+        Rule("quarantine", QuarantinedBlobs(ctx.storage.container("quarantine"), p.quarantine)),
+        Rule("rejected_requests", RequestsInStatus(requests, Status.REJECTED, "decided_at", p.rejected_request)),
+        Rule("unverified_requests", RequestsInStatus(requests, Status.UNVERIFIED, "created_at", p.unverified_request)),
+        Rule("verify_tokens", SpentVerifyTokens(verify_token_store(ctx), p.unverified_request)),
+        Rule("revoked_grants", RevokedGrants(grant_store(ctx), p.revoked_grant)),
+        Rule("sessions", ExpiredSessions(session_store(ctx), p.session_idle, p.session_absolute)),
+        Rule("rate_limits", SpentRateLimits(ctx.storage.table("ratelimits"), p.rate_limit)),
+        Rule("outbox", DeliveredMails(outbox_store(ctx), p.delivered_mail)),
+        Rule("audit_days", OldAuditDays(audit_log(ctx), ctx.settings.audit_keep_days)),
+    ]
+
+
+def document_blobs(ctx: Any) -> DocumentBlobs:
+    return ctx.memo("retention_blobs", lambda: DocumentBlobs(ctx.storage.container("documents")))

@@ -1,0 +1,170 @@
+"""The retention sweep: delete every document whose deletion time has passed, in the order
+that survives a crash (shared/domain/retention.py ORDER), in bounded batches, then minimise
+the other stores. Plain Python over ports; the timer, the CLI and the benchmark call it."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from shared.adapters.audit import audit_log
+from shared.adapters.index import document_index
+from shared.adapters.retention import document_blobs, rules
+from shared.clock import Clock
+from shared.domain.audit import AuditEvent
+from shared.domain.documents import DocumentRecord
+from shared.domain.retention import (
+    ACTOR,
+    DELETED_ACTION,
+    ORDER,
+    REASON,
+    DocumentSweep,
+    Rule,
+    Step,
+    SweepReport,
+    is_due,
+)
+from shared.services.minimisation import minimise
+
+log = logging.getLogger("portal.retention")
+
+
+class ExpiryIndex(Protocol):
+    """The parts of the document index retention uses (shared/adapters/index.py)."""
+
+    def expired(self, now: datetime, limit: int = 100) -> list[DocumentRecord]: ...
+
+    def iter_expired(self, now: datetime, page: int = 1000) -> Iterator[DocumentRecord]: ...
+
+    def unlist(self, record: DocumentRecord) -> None: ...
+
+    def forget(self, record: DocumentRecord) -> None: ...
+
+
+class DocumentBlobs(Protocol):
+    def delete(self, blob_name: str) -> None:
+        """Delete one blob of `documents`; a blob already gone is not an error."""
+        ...
+
+
+class AuditSink(Protocol):
+    def append(self, event: AuditEvent) -> None: ...
+
+
+def _audit_event(record: DocumentRecord, now: datetime) -> AuditEvent:
+    return AuditEvent(
+        action=DELETED_ACTION,
+        at=now,
+        actor=ACTOR,
+        target=record.doc_id,
+        customer_number=record.customer_number,
+        details={
+            "reason": REASON,
+            "line": record.line,
+            "doc_type": record.doc_type,
+            "published_at": record.published_at.isoformat(),
+            "deletes_at": record.deletes_at.isoformat(),
+        },
+    )
+
+
+def delete_document(
+    record: DocumentRecord, now: datetime, index: ExpiryIndex, blobs: DocumentBlobs, audit: AuditSink
+) -> None:
+    """Run the steps for one document in ORDER; each is safe to repeat after a crash."""
+    steps: dict[Step, Callable[[], None]] = {
+        Step.UNLIST: lambda: index.unlist(record),
+        Step.BLOB: lambda: blobs.delete(record.blob_name),
+        Step.AUDIT: lambda: audit.append(_audit_event(record, now)),
+        Step.FORGET: lambda: index.forget(record),
+    }
+    for step in ORDER:
+        steps[step]()
+
+
+def sweep_documents(
+    index: ExpiryIndex,
+    blobs: DocumentBlobs,
+    audit: AuditSink,
+    clock: Clock,
+    batch_size: int = 100,
+    max_batches: int = 1000,
+    time_budget_seconds: float = 480.0,
+) -> DocumentSweep:
+    """Delete due documents batch by batch until none is left or a bound is reached.
+
+    Bounds: `max_batches` and a wall-clock budget below the host's 10-minute timeout; what is
+    left is found by the next run. A document that fails is reported and skipped for the rest
+    of this run (the next batch asks for that many more), so one bad blob cannot stall the sweep.
+    """
+    now = clock.now()
+    result = DocumentSweep()
+    started = time.monotonic()
+    while True:
+        if result.batches >= max_batches or time.monotonic() - started > time_budget_seconds:
+            result.complete = False
+            break
+        batch = [r for r in index.expired(now, batch_size + len(result.failed)) if r.doc_id not in result.failed]
+        if not batch:
+            break
+        result.batches += 1
+        for record in batch:
+            if not is_due(record.deletes_at, now):  # the index filters already; never trust one check
+                continue
+            try:
+                delete_document(record, now, index, blobs, audit)
+            except Exception as exc:  # noqa: BLE001 — one document's storage error must not stop the rest
+                result.failed[record.doc_id] = type(exc).__name__
+                log.warning("retention: document %s failed (%s)", record.doc_id, type(exc).__name__)
+                continue
+            result.deleted[record.customer_number] += 1
+    log.info(
+        "retention: %d documents deleted in %d batches, %d failed, complete=%s",
+        result.total,
+        result.batches,
+        len(result.failed),
+        result.complete,
+    )
+    return result
+
+
+def preview(index: ExpiryIndex, now: datetime, progress: Callable[[Iterable[DocumentRecord]], Iterable[DocumentRecord]]
+            | None = None) -> tuple[Counter[str], list[DocumentRecord]]:
+    """What the next sweep at `now` would delete, without changing anything (dry run)."""
+    stream: Iterable[DocumentRecord] = index.iter_expired(now)
+    if progress is not None:
+        stream = progress(stream)
+    due = [r for r in stream if is_due(r.deletes_at, now)]
+    return Counter(r.customer_number for r in due), due
+
+
+def run_sweep(
+    index: ExpiryIndex,
+    blobs: DocumentBlobs,
+    audit: AuditSink,
+    clock: Clock,
+    rules: Sequence[Rule],
+    batch_size: int = 100,
+    **bounds: Any,
+) -> SweepReport:
+    """The daily run: due documents first (the promise to customers), then minimisation."""
+    documents = sweep_documents(index, blobs, audit, clock, batch_size=batch_size, **bounds)
+    minimised = minimise(rules, clock.now(), audit)
+    return SweepReport(documents=documents, minimised=minimised)
+
+
+def sweep(ctx: Any, **bounds: Any) -> SweepReport:
+    """The whole daily run on an app context (timer, CLI and benchmark share it)."""
+    return run_sweep(
+        document_index(ctx),
+        document_blobs(ctx),
+        audit_log(ctx),
+        ctx.clock,
+        rules(ctx),
+        batch_size=ctx.settings.retention_batch_size,
+        **bounds,
+    )

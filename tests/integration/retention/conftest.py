@@ -1,0 +1,99 @@
+"""Fixtures for retention: documents stored the way filing leaves them (blob, then the
+index's own put), and adapters wrapped to fail at one step — never a patch of the service."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from shared.adapters.index import document_index
+from shared.context import AppContext
+from shared.domain.documents import DocumentRecord
+from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name
+
+_counter = itertools.count(1)
+
+
+def store_document(
+    ctx: AppContext,
+    customer_number: str = "100001",
+    line: str = "LAA",
+    published_at: datetime | None = None,
+    deletes_at: datetime | None = None,
+    doc_type: str = "benefit_statement",
+) -> DocumentRecord:
+    """One document: its PDF bytes in `documents`, then every index entity via put()."""
+    n = next(_counter)
+    reference = f"R{n}"
+    parsed = IncomingName(customer_number, line, doc_type, date(2026, 1, 1 + n % 28), reference)
+    data = b"%PDF-1.4\n% retention test " + str(n).encode() + b"\n%%EOF\n"
+    digest = content_sha256(data)
+    document_id = doc_id(parsed, digest)
+    blob_name = document_blob_name(parsed, document_id)
+    ctx.storage.container("documents").upload_blob(blob_name, data, overwrite=True)
+    published = published_at or ctx.clock.now()
+    record = DocumentRecord(
+        doc_id=document_id, customer_number=customer_number, line=line, doc_type=doc_type,
+        doc_date=parsed.doc_date, reference=reference, title=f"Abrechnung {n}", case_number="",
+        insured_person="", language="de", size=len(data), published_at=published,
+        deletes_at=deletes_at or published + timedelta(days=ctx.settings.retention_days),
+        blob_name=blob_name, content_sha256=digest,
+        source_name=f"{customer_number}/{line}/{doc_type}/{parsed.doc_date}_{reference}.pdf",
+    )
+    document_index(ctx).put(record)
+    return record
+
+
+def blob_exists(ctx: AppContext, record: DocumentRecord) -> bool:
+    return bool(ctx.storage.container("documents").get_blob_client(record.blob_name).exists())
+
+
+def listed(ctx: AppContext, record: DocumentRecord) -> bool:
+    """Visible anywhere a reader looks: point read, or the company's list."""
+    index = document_index(ctx)
+    if index.get(record.customer_number, record.doc_id) is not None:
+        return True
+    items, _ = index.list_documents(record.customer_number, [record.line], limit=200)
+    return any(item.doc_id == record.doc_id for item in items)
+
+
+def in_expiry(ctx: AppContext, record: DocumentRecord) -> bool:
+    return any(r.doc_id == record.doc_id for r in document_index(ctx).iter_expired(record.deletes_at))
+
+
+class Crash(BaseException):
+    """Stands for the process dying: not an Exception, so nothing in the sweep catches it."""
+
+
+class CrashingCall:
+    """Wraps a real adapter: its `method` works for the first `passes` calls, then the process
+    "dies" at that call (nothing of it done)."""
+
+    def __init__(self, real: Any, method: str, passes: int = 0) -> None:
+        self.real, self.method, self.passes = real, method, passes
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self.real, name)
+        if name != self.method:
+            return target
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.calls > self.passes:
+                raise Crash(f"died at {name}")
+            return target(*args, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def make(ctx: AppContext) -> Callable[..., DocumentRecord]:
+    def make(**kwargs: Any) -> DocumentRecord:
+        return store_document(ctx, **kwargs)
+
+    return make
