@@ -1,0 +1,86 @@
+"""Graph through the real msal client-credentials flow and requests, against the HTTPS stand-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.adapters.entra import entra_client
+from shared.adapters.graph import GraphRefused, GraphUnavailable, graph_client, retry_after_seconds
+from shared.context import AppContext
+from tests.integration.identity.fakes import FakeEntraGraph
+
+
+def test_app_token_is_fetched_once_and_cached_by_msal(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
+    client = entra_client(entra_ctx)
+    first = client.app_token("https://graph.example/.default")
+    second = client.app_token("https://graph.example/.default")
+    assert first == second and first.startswith("app-token-")
+    assert entra.client_credential_grants == 1
+
+
+def test_invitation_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
+    oid = graph_client(entra_ctx).invite(
+        "anna@muster-ag.ch", "https://portal.example/portal?lang=fr", "fr", "Anna Muster"
+    )
+    assert oid == entra.invited_oids["anna@muster-ag.ch"]
+    assert entra.invitations == [
+        {
+            "invitedUserEmailAddress": "anna@muster-ag.ch",
+            "inviteRedirectUrl": "https://portal.example/portal?lang=fr",
+            "sendInvitationMessage": True,
+            "invitedUserMessageInfo": {"messageLanguage": "fr-CH"},
+            "invitedUserDisplayName": "Anna Muster",
+        }
+    ]
+    posted = [r for r in entra.requests if r[1] == "/v1.0/invitations"]
+    assert posted[0][2]["Authorization"].startswith("Bearer app-token-")
+
+
+def test_send_mail_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
+    graph_client(entra_ctx).send(
+        ["anna@muster-ag.ch"], "Betreff", "text", "<p>html</p>", message_id="<x1@versicherer.ch>"
+    )
+    assert entra.mails == [
+        (
+            "portal@versicherer.ch",
+            {
+                "message": {
+                    "subject": "Betreff",
+                    "body": {"contentType": "HTML", "content": "<p>html</p>"},
+                    "toRecipients": [{"emailAddress": {"address": "anna@muster-ag.ch"}}],
+                    "internetMessageId": "<x1@versicherer.ch>",
+                },
+                "saveToSentItems": False,
+            },
+        )
+    ]
+
+
+def test_429_and_5xx_are_retried_honouring_retry_after(
+    entra_ctx: AppContext, entra: FakeEntraGraph, sleeps: list[float]
+) -> None:
+    entra.invite_script.failures = [(429, {"Retry-After": "7"}), (503, {}), (502, {"Retry-After": "1"})]
+    oid = graph_client(entra_ctx).invite("anna@muster-ag.ch", "https://p/portal", "de")
+    assert oid and sleeps == [7.0, 2.0, 1.0]  # Retry-After, backoff for attempt 2, Retry-After
+    assert len(entra.invitations) == 1
+
+
+def test_gives_up_after_five_attempts(entra_ctx: AppContext, entra: FakeEntraGraph, sleeps: list[float]) -> None:
+    entra.mail_script.failures = [(503, {"Retry-After": "3"})] * 5
+    with pytest.raises(GraphUnavailable):
+        graph_client(entra_ctx).send(["anna@muster-ag.ch"], "s", "t", "h")
+    assert sleeps == [3.0] * 4 and entra.mails == []
+
+
+def test_other_4xx_are_not_retried(entra_ctx: AppContext, entra: FakeEntraGraph, sleeps: list[float]) -> None:
+    entra.invite_script.failures = [(403, {})]
+    with pytest.raises(GraphRefused) as caught:
+        graph_client(entra_ctx).invite("anna@muster-ag.ch", "https://p/portal", "de")
+    assert caught.value.status == 403 and sleeps == []
+
+
+def test_retry_after_parsing() -> None:
+    assert retry_after_seconds("5", 1) == 5.0
+    assert retry_after_seconds("9999", 1) == 60.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", 3) == 4.0  # HTTP-date: fall back to backoff
+    assert retry_after_seconds(None, 1) == 1.0
