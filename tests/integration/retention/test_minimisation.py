@@ -1,0 +1,174 @@
+"""Data minimisation in the sweep, one period at a time, each at its boundary: a record one
+second inside its lifetime stays, one second past it goes (real stores on Azurite)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from shared.adapters.access_requests import access_request_store, new_request_id, verify_token_store
+from shared.adapters.audit import audit_log
+from shared.adapters.grants import grant_store, new_grant_id
+from shared.adapters.outbox import outbox_store
+from shared.adapters.retention import rules
+from shared.adapters.sessions import session_store
+from shared.clock import MutableClock
+from shared.context import AppContext
+from shared.domain.access_request import AccessRequest, Status
+from shared.domain.audit import AuditEvent
+from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal
+from shared.domain.retention import MINIMISED_ACTION
+from shared.services.minimisation import minimise
+
+SECOND = timedelta(seconds=1)
+
+
+def run(ctx: AppContext, now: datetime) -> dict[str, int]:
+    return minimise(rules(ctx), now, audit_log(ctx))
+
+
+def request(status: str, created: datetime, decided: datetime | None = None) -> AccessRequest:
+    return AccessRequest(
+        request_id=new_request_id(), status=status, company_name="Muster AG", customer_number="100001",
+        first_name="Anna", last_name="Meier", email=f"anna.{new_request_id()[:6]}@muster-ag.ch", phone="",
+        lines=("LAA",), language="de", consent_version="2026-11", created_at=created, decided_at=decided,
+    )
+
+
+def test_quarantined_blob_after_90_days(ctx: AppContext) -> None:
+    container = ctx.storage.container("quarantine")
+    container.upload_blob("100001/LAA/x/2026-01-01_A.pdf", b"not a pdf", metadata={"reason": "not_pdf"})
+    entered = container.get_blob_client("100001/LAA/x/2026-01-01_A.pdf").get_blob_properties().last_modified
+    assert ctx.settings.quarantine_ttl_days == 90
+
+    assert run(ctx, entered + timedelta(days=90) - SECOND)["quarantine"] == 0
+    assert [b.name for b in container.list_blobs()] == ["100001/LAA/x/2026-01-01_A.pdf"]
+    assert run(ctx, entered + timedelta(days=90) + SECOND)["quarantine"] == 1
+    assert list(container.list_blobs()) == []
+
+
+def test_rejected_after_90_days_unverified_after_7_open_and_approved_stay(ctx: AppContext, clock: MutableClock) -> None:
+    t0 = clock.now()
+    store = access_request_store(ctx)
+    rejected = store.save(request(Status.REJECTED, t0 - timedelta(days=10), decided=t0))
+    unverified = store.save(request(Status.UNVERIFIED, t0))
+    pending = store.save(request(Status.PENDING, t0 - timedelta(days=400)))
+    approved = store.save(request(Status.APPROVED, t0 - timedelta(days=400), decided=t0 - timedelta(days=399)))
+
+    counts = run(ctx, t0 + timedelta(days=7) - SECOND)
+    assert (counts["rejected_requests"], counts["unverified_requests"]) == (0, 0)
+    counts = run(ctx, t0 + timedelta(days=7) + SECOND)
+    assert (counts["rejected_requests"], counts["unverified_requests"]) == (0, 1)
+    assert store.get(unverified.request_id) is None
+    assert run(ctx, t0 + timedelta(days=90) - SECOND)["rejected_requests"] == 0
+    assert run(ctx, t0 + timedelta(days=90) + SECOND)["rejected_requests"] == 1
+    assert store.get(rejected.request_id) is None
+    assert store.get(pending.request_id) is not None and store.get(approved.request_id) is not None
+
+
+def test_verification_tokens_go_with_unverified_requests(ctx: AppContext, clock: MutableClock) -> None:
+    t0 = clock.now()
+    tokens = verify_token_store(ctx)
+    token_hash = hashlib.sha256(b"token").hexdigest()
+    tokens.put(token_hash, new_request_id(), expires_at=t0)
+    assert run(ctx, t0 + timedelta(days=7) - SECOND)["verify_tokens"] == 0
+    assert tokens.get(token_hash) is not None
+    assert run(ctx, t0 + timedelta(days=7) + SECOND)["verify_tokens"] == 1
+    assert tokens.get(token_hash) is None
+
+
+def test_revoked_grant_after_90_days_both_copies_active_stays(ctx: AppContext, clock: MutableClock) -> None:
+    t0 = clock.now()
+    store = grant_store(ctx)
+
+    def grant(status: GrantStatus, revoked_at: datetime | None, oid: str) -> Grant:
+        made = Grant(
+            grant_id=new_grant_id("100001"), tid="tenant-1", oid=oid, email=f"{oid}@muster-ag.ch",
+            customer_number="100001", lines=("LAA",), kind=GrantKind.CUSTOMER, status=status,
+            created_at=t0 - timedelta(days=500), revoked_at=revoked_at, created_by="test",
+        )
+        store.put(made)
+        return made
+
+    revoked = grant(GrantStatus.REVOKED, t0, "oid-revoked")
+    active = grant(GrantStatus.ACTIVE, None, "oid-active")
+    assert run(ctx, t0 + timedelta(days=90) - SECOND)["revoked_grants"] == 0
+    assert run(ctx, t0 + timedelta(days=90) + SECOND)["revoked_grants"] == 1
+    assert store.get(revoked.grant_id) is None and store.for_person("tenant-1", "oid-revoked") == []
+    assert store.get(active.grant_id) is not None
+
+
+def test_sessions_go_after_idle_or_absolute_timeout(ctx: AppContext, clock: MutableClock) -> None:
+    t0 = clock.now()
+    store = session_store(ctx)
+    principal = Principal(tid="tenant-1", oid="oid-1", email="anna@muster-ag.ch", name="Anna")
+    idle = store.create(principal, "de", t0)
+    busy = store.create(principal, "de", t0)
+    store.touch(busy, t0 + timedelta(hours=7, minutes=50))
+
+    assert run(ctx, t0 + timedelta(minutes=30) - SECOND)["sessions"] == 0
+    assert run(ctx, t0 + timedelta(minutes=30) + SECOND)["sessions"] == 1
+    assert store.get(idle.session_id) is None and store.get(busy.session_id) is not None
+    # Still active 10 minutes ago, but past the 8-hour absolute lifetime.
+    assert run(ctx, t0 + timedelta(hours=8) - SECOND)["sessions"] == 0
+    assert run(ctx, t0 + timedelta(hours=8) + SECOND)["sessions"] == 1
+    assert store.get(busy.session_id) is None
+
+
+def test_rate_limit_counters_after_their_window(ctx: AppContext, clock: MutableClock) -> None:
+    t0 = clock.now()
+    table = ctx.storage.table("ratelimits")
+    table.upsert_entity({"PartitionKey": "access.email", "RowKey": "ab" * 32, "started": t0, "count": 3})
+    assert run(ctx, t0 + timedelta(days=1) - SECOND)["rate_limits"] == 0
+    assert run(ctx, t0 + timedelta(days=1) + SECOND)["rate_limits"] == 1
+    assert list(table.list_entities()) == []
+
+
+def test_delivered_mail_after_30_days_pending_stays(ctx: AppContext, clock: MutableClock) -> None:
+    t0 = clock.now()
+    outbox = outbox_store(ctx)
+    sent = outbox.enqueue("anna@muster-ag.ch", "Willkommen", "text", "<p>html</p>", "de", "welcome")
+    outbox.mark_sent(sent.mail_id)
+    pending = outbox.enqueue("beat@muster-ag.ch", "Bestätigung", "text", "<p>html</p>", "de", "verify")
+    assert run(ctx, t0 + timedelta(days=30) - SECOND)["outbox"] == 0
+    assert run(ctx, t0 + timedelta(days=30) + SECOND)["outbox"] == 1
+    assert outbox.get(sent.mail_id) is None and outbox.get(pending.mail_id) is not None
+
+
+def test_audit_day_blobs_kept_a_year_and_a_margin_then_removed(ctx: AppContext, clock: MutableClock) -> None:
+    """GIVEN audit blobs 399, 400 and 401 days old WHEN the sweep runs THEN only the 401-day one
+    goes (keep = 400 days > the 365-day immutability), and the sweep audits what it removed."""
+    now = clock.now()
+    log = audit_log(ctx)
+    for age in (399, 400, 401):
+        log.append(AuditEvent(action="link.issued", at=now - timedelta(days=age), actor="t/o", target=f"age{age}"))
+    assert run(ctx, now)["audit_days"] == 1
+    kept = sorted(day for day, _ in log.days())
+    assert kept == [(now - timedelta(days=400)).date(), (now - timedelta(days=399)).date(), now.date()]
+    minimised = [e for e in log.read_day(now.date()) if e["action"] == MINIMISED_ACTION]
+    assert [(e["target"], e["details"]["count"]) for e in minimised] == [("audit_days", 1)]
+
+
+@pytest.mark.parametrize("keep", [364, 0])
+def test_audit_is_never_kept_less_than_a_year(ctx: AppContext, keep: int) -> None:
+    """A misconfigured keep period fails that rule only; the audit blobs stay."""
+    log = audit_log(ctx)
+    log.append(AuditEvent(action="login", at=datetime(2024, 1, 1, tzinfo=ctx.clock.now().tzinfo), actor="t/o"))
+    bad = ctx.settings.with_overrides(audit_keep_days=keep)
+    ctx.settings = bad
+    counts = run(ctx, ctx.clock.now())
+    assert counts["audit_days"] == -1
+    assert [d for d, _ in log.days()] == [date(2024, 1, 1)]
+
+
+def test_dry_run_counts_and_changes_nothing(ctx: AppContext, clock: MutableClock) -> None:
+    t0 = clock.now()
+    outbox = outbox_store(ctx)
+    sent = outbox.enqueue("anna@muster-ag.ch", "Willkommen", "text", "<p>x</p>", "de", "welcome")
+    outbox.mark_sent(sent.mail_id)
+    counts = minimise(rules(ctx), t0 + timedelta(days=31), audit_log(ctx), dry_run=True)
+    assert counts["outbox"] == 1
+    assert outbox.get(sent.mail_id) is not None
+    assert list(audit_log(ctx).read_day((t0 + timedelta(days=31)).date())) == []
