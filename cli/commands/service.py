@@ -1,0 +1,67 @@
+"""`python -m cli service end CUSTOMER_NUMBER`: end a company's digital service from operations.
+
+The same use case as the advisor console's end-service: the company is no longer enrolled
+(new documents are quarantined `not_enrolled`), every grant is revoked, and it is audited
+with the actor `system/cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from cli.context import cli_context
+from shared.adapters.audit import audit_log
+from shared.adapters.companies import company_store
+from shared.adapters.grants import grant_store, new_grant_id
+from shared.adapters.outbox import outbox_store
+from shared.domain.identity import Principal
+from shared.services.onboarding import NotFoundError, Onboarding
+
+OPERATOR = Principal(tid="system", oid="cli", email="", name="operations CLI")
+
+
+class _NoInvitations:
+    """Ending a service never invites anyone."""
+
+    tenant = ""
+
+    def invite(self, email: str, redirect_url: str, language: str, display_name: str = "") -> str:
+        raise RuntimeError("the CLI does not invite")
+
+
+def _no_mail(name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    raise RuntimeError("the CLI does not send mail")
+
+
+def end(args: argparse.Namespace) -> int:
+    ctx = cli_context()
+    onboarding = Onboarding(
+        requests=None,
+        companies=company_store(ctx),
+        grants=grant_store(ctx),
+        inviter=_NoInvitations(),
+        outbox=outbox_store(ctx),
+        audit=audit_log(ctx),
+        render_mail=_no_mail,
+        portal_url=ctx.settings.base_url,
+        now=ctx.clock.now(),
+        new_grant_id=new_grant_id,
+        client="cli",
+    )
+    try:
+        revoked = onboarding.end_service(OPERATOR, args.customer_number)
+    except NotFoundError:
+        print(f"unknown company {args.customer_number!r}", file=sys.stderr)
+        return 1
+    print(f"{args.customer_number}: digital service ended, {len(revoked)} grant(s) revoked")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("service", help="end a company's digital service (revokes every grant)")
+    sub = parser.add_subparsers(dest="service_command", required=True)
+    end_parser = sub.add_parser("end", help="the company leaves the digital service")
+    end_parser.add_argument("customer_number")
+    end_parser.set_defaults(handler=end)
