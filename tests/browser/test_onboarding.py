@@ -1,0 +1,149 @@
+"""The whole onboarding path by clicking, in headless Chromium on the dev host with Azurite:
+access form → verification link from the outbox → the advisor approves in the console →
+invitation (local directory) and welcome mail in the outbox → the new customer's dev
+session passes /api/me with the right company and lines → revoke → 403."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from devhost.host import DevHost
+from shared.adapters.companies import company_store
+from shared.adapters.dev_directory import oid_for
+from shared.adapters.grants import grant_store
+from shared.context import AppContext
+from shared.domain.companies import Company
+from shared.domain.identity import GrantStatus
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APPLICANT = "lea.meier@muster-ag.ch"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as play:
+        instance = play.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    opened: list[BrowserContext] = []
+    try:
+        yield opened
+    finally:
+        for item in opened:
+            item.close()
+
+
+def _open(browser: Browser, contexts: list[BrowserContext], locale: str) -> Page:
+    context = browser.new_context(locale=locale)
+    contexts.append(context)
+    return context.new_page()
+
+
+def _outbox(page: Page, base: str) -> list[dict[str, Any]]:
+    resp = page.request.get(f"{base}/api/dev/outbox?view=json")
+    assert resp.status == 200
+    body = resp.json()
+    items: list[dict[str, Any]] = body["items"] if isinstance(body, dict) else body
+    return items
+
+
+def test_onboarding_end_to_end(
+    browser: Browser, contexts: list[BrowserContext], devhost: DevHost, ctx: AppContext, output_dir: Path
+) -> None:
+    base = devhost.base_url
+    company_store(ctx).put(
+        Company(
+            "100001",
+            "Muster AG",
+            ("IJM", "LAA", "LAAC"),
+            {"IJM": 500_000, "LAA": 400_000, "LAAC": 300_000},
+            ("muster-ag.ch",),
+            enrolled=True,
+        )
+    )
+
+    # 1. The applicant fills the French form and confirms the address from the mail.
+    applicant = _open(browser, contexts, "fr-CH")
+    applicant.goto(f"{base}/api/access-request?lang=fr")
+    applicant.fill("#f-company_name", "Muster AG")
+    applicant.fill("#f-customer_number", "100001")
+    applicant.fill("#f-first_name", "Léa")
+    applicant.fill("#f-last_name", "Meier")
+    applicant.fill("#f-email", APPLICANT)
+    applicant.check("#f-lines-IJM")
+    applicant.check("#f-lines-LAA")
+    applicant.check("#f-consent")
+    applicant.click("button[type=submit]")
+    applicant.wait_for_selector("#received")
+    (confirm,) = [m for m in _outbox(applicant, base) if m["to"] == APPLICANT]
+    link = re.search(r"/api/access-request/verify\?token=[A-Za-z0-9_\-]+", confirm["text"])
+    assert link
+    applicant.goto(base + link.group(0))
+    assert "result=verified" in applicant.url
+
+    # 2. The advisor signs in through the picker and approves in the console.
+    advisor = _open(browser, contexts, "de-CH")
+    advisor.goto(f"{base}/api/dev/login?lang=de")
+    advisor.click('button[data-email="berater@versicherer.ch"]')
+    advisor.wait_for_url("**/advisor?lang=de")
+    card = advisor.locator("article.request", has_text="Léa Meier")
+    assert card.count() == 1
+    assert "CHF 1'200'000" in card.inner_text()
+    advisor.screenshot(path=str(output_dir / "advisor-console-de.png"), full_page=True)
+    serious = [v for v in Axe().run(advisor).response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert serious == [], [v["id"] for v in serious]
+    with advisor.expect_navigation():
+        card.locator("button.approve").click()
+    assert advisor.locator("article.request", has_text="Léa Meier").count() == 0
+
+    # 3. Invitation made for the directory's oid, welcome mail in the outbox with the portal link.
+    (grant,) = grant_store(ctx).for_company("100001")
+    assert grant.oid == oid_for(APPLICANT) and grant.status is GrantStatus.INVITED
+    welcome = [m for m in _outbox(advisor, base) if m["to"] == APPLICANT and "/portal?lang=fr" in m["text"]]
+    assert len(welcome) == 1 and "mot de passe" in welcome[0]["text"]
+
+    # 4. The new customer signs in (dev session for the same e-mail) and sees the company.
+    customer = _open(browser, contexts, "fr-CH")
+    customer.goto(f"{base}/api/dev/login?lang=fr")
+    customer.fill("#dev-email", APPLICANT)
+    customer.click(".dev-free-entry button[type=submit]")
+    customer.wait_for_url("**/portal?lang=fr")
+    me = customer.request.get(f"{base}/api/me")
+    assert me.status == 200
+    body = json.loads(me.text())
+    assert body["companies"] == [{"customer_number": "100001", "name": "Muster AG", "lines": ["IJM", "LAA"]}]
+    assert customer.request.get(f"{base}/api/documents?company=100001").status == 200
+    customer.screenshot(path=str(output_dir / "onboarding-customer-portal.png"), full_page=True)
+
+    # 5. The advisor revokes in the console; the customer is refused at once.
+    advisor.goto(f"{base}/advisor?lang=de&company=100001")
+    row = advisor.locator("tr", has_text=APPLICANT)
+    assert "aktiv" in row.inner_text()
+    with advisor.expect_navigation():
+        row.locator("button.js-revoke").click()
+    assert "entzogen" in advisor.locator("tr", has_text=APPLICANT).inner_text()
+    assert customer.request.get(f"{base}/api/documents?company=100001").status == 403
+    assert json.loads(customer.request.get(f"{base}/api/me").text())["companies"] == []
