@@ -7,6 +7,7 @@ record, never as a second published_at.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
-from shared.domain.claims import LEASE, Claim, ClaimBusy, ClaimState, takeable
+from shared.domain.claims import LEASE, Claim, ClaimBusy, takeable
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -24,7 +25,6 @@ def _entity(claim: Claim) -> dict[str, Any]:
         "PartitionKey": claim.customer_number,
         "RowKey": claim.doc_id,
         "owner": claim.owner,
-        "state": claim.state.value,
         "published_at": claim.published_at.isoformat(),
         "lease_until": claim.lease_until.isoformat(),
     }
@@ -35,9 +35,9 @@ def _claim(entity: Any) -> Claim:
         customer_number=entity["PartitionKey"],
         doc_id=entity["RowKey"],
         owner=entity.get("owner", ""),
-        state=ClaimState(entity.get("state", ClaimState.WORKING.value)),
         published_at=datetime.fromisoformat(entity["published_at"]),
         lease_until=datetime.fromisoformat(entity["lease_until"]),
+        fresh=False,
     )
 
 
@@ -46,9 +46,9 @@ class ClaimStore:
         self.table = table
 
     def claim(self, customer_number: str, doc_id: str, owner: str, now: datetime) -> Claim:
-        """Claim the document for `owner`. Returns the claim (state DONE if filed already);
-        raises ClaimBusy when another attempt holds a live lease."""
-        fresh = Claim(customer_number, doc_id, owner, ClaimState.WORKING, now, now + LEASE)
+        """Claim the document for `owner` (fresh, or taken over from an ended lease, keeping its
+        published_at); raises ClaimBusy when another attempt holds a live lease."""
+        fresh = Claim(customer_number, doc_id, owner, now, now + LEASE)
         try:
             self.table.create_entity(_entity(fresh))
             return fresh
@@ -56,11 +56,9 @@ class ClaimStore:
             pass
         entity = self.table.get_entity(customer_number, doc_id)
         existing = _claim(entity)
-        if existing.state is ClaimState.DONE:
-            return existing
         if not takeable(existing, owner, now):
             raise ClaimBusy(existing)
-        taken = Claim(customer_number, doc_id, owner, ClaimState.WORKING, existing.published_at, now + LEASE)
+        taken = replace(existing, owner=owner, lease_until=now + LEASE)
         try:
             self.table.update_entity(
                 _entity(taken), mode=UpdateMode.REPLACE,
@@ -70,21 +68,14 @@ class ClaimStore:
             raise ClaimBusy(existing) from None  # another attempt took it over first
         return taken
 
-    def complete(self, claim: Claim) -> None:
-        done = Claim(claim.customer_number, claim.doc_id, claim.owner, ClaimState.DONE, claim.published_at, _EPOCH)
-        self.table.upsert_entity(_entity(done), mode=UpdateMode.REPLACE)
-
     def release(self, claim: Claim) -> None:
         """End the lease early after a failure so the host's immediate retry can proceed."""
         try:
             entity = self.table.get_entity(claim.customer_number, claim.doc_id)
-            if _claim(entity).owner != claim.owner or entity.get("state") != ClaimState.WORKING.value:
+            if _claim(entity).owner != claim.owner:
                 return
-            released = Claim(
-                claim.customer_number, claim.doc_id, claim.owner, ClaimState.WORKING, claim.published_at, _EPOCH
-            )
             self.table.update_entity(
-                _entity(released), mode=UpdateMode.REPLACE,
+                _entity(replace(claim, lease_until=_EPOCH)), mode=UpdateMode.REPLACE,
                 etag=entity.metadata["etag"], match_condition=MatchConditions.IfNotModified,
             )
         except (ResourceNotFoundError, ResourceModifiedError):

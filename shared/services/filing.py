@@ -3,7 +3,7 @@
 The order of writes is what makes a crash harmless:
 1. checks (no writes) → a refusal is copied to quarantine, then the incoming blob deleted;
 2. claim (one conditional write) → fixes doc_id's `published_at` once, keeps duplicates out;
-3. copy into `documents` → 4. index entities → 5. claim marked done → 6. incoming deleted.
+3. copy into `documents` → 4. index entities (the id entity last: "complete") → 5. incoming deleted.
 A crash after any step leaves the incoming blob in place, and every step repeats safely,
 so the host's retry or the refile timer completes the work; nothing is filed twice
 because doc_id is derived from the name and the content.
@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from shared.clock import Clock
-from shared.domain.claims import Claim, ClaimBusy, ClaimState
+from shared.domain.claims import Claim, ClaimBusy
 from shared.domain.companies import Company
 from shared.domain.documents import DocumentRecord
 from shared.domain.filing import Candidate, run_checks
@@ -57,11 +57,11 @@ class QuarantinePort(Protocol):
 
 class IndexPort(Protocol):
     def put(self, record: DocumentRecord) -> None: ...
+    def get(self, customer_number: str, doc_id: str) -> DocumentRecord | None: ...
 
 
 class ClaimsPort(Protocol):
     def claim(self, customer_number: str, doc_id: str, owner: str, now: datetime) -> Claim: ...
-    def complete(self, claim: Claim) -> None: ...
     def release(self, claim: Claim) -> None: ...
 
 
@@ -159,10 +159,11 @@ class FilingService:
         try:
             claim = self.claims.claim(parsed.customer_number, document_id, owner, self.clock.now())
         except ClaimBusy:
+            if self.index.get(parsed.customer_number, document_id) is not None:
+                return self._duplicate(blob, document_id)
             return self._done(FilingResult(Outcome.IN_PROGRESS, blob.name, document_id, trail=("checked",)))
-        if claim.state is ClaimState.DONE:
-            self.incoming.delete(blob)
-            return self._done(FilingResult(Outcome.DUPLICATE, blob.name, document_id, trail=("checked", "deleted")))
+        if not claim.fresh and self.index.get(parsed.customer_number, document_id) is not None:
+            return self._duplicate(blob, document_id)  # filed before: only the incoming copy is left
         trail = ["checked", "claimed"]
         meta = decode_metadata(blob.metadata)
         record = DocumentRecord(
@@ -188,8 +189,6 @@ class FilingService:
             trail.append("copied")
             self.index.put(record)
             trail.append("indexed")
-            self.claims.complete(claim)
-            trail.append("completed")
         except (BlobChanged, CopyPending) as exc:
             self.claims.release(claim)
             outcome = Outcome.CHANGED if isinstance(exc, BlobChanged) else Outcome.IN_PROGRESS
@@ -201,6 +200,10 @@ class FilingService:
         if self.incoming.delete(blob):
             trail.append("deleted")
         return self._done(FilingResult(Outcome.FILED, blob.name, document_id, trail=tuple(trail)))
+
+    def _duplicate(self, blob: IncomingBlob, document_id: str) -> FilingResult:
+        self.incoming.delete(blob)
+        return self._done(FilingResult(Outcome.DUPLICATE, blob.name, document_id, trail=("checked", "deleted")))
 
     def refile(self) -> RefileReport:
         """File what waits in `incoming` longer than the minimum age (events can be missed)."""

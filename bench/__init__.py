@@ -1,0 +1,1 @@
+"""Benchmarks: run against a fresh Azurite, print a table, write JSON to bench/results/."""
