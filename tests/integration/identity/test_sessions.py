@@ -27,7 +27,7 @@ def test_idle_timeout_is_30_minutes_and_activity_extends_it(ctx: AppContext, htt
 
 def test_absolute_limit_is_8_hours_despite_activity(ctx: AppContext, http: Client, clock: MutableClock) -> None:
     login(http, ctx, "anna@muster-ag.ch")
-    for _ in range(23):  # 23 × 20 min = 7 h 40 min, always active
+    for _ in range(23):  # 23 x 20 min = 7 h 40 min, always active
         clock.advance(timedelta(minutes=20))
         assert http.get("/api/me").status_code == 200
     clock.advance(timedelta(minutes=20))
@@ -37,6 +37,7 @@ def test_absolute_limit_is_8_hours_despite_activity(ctx: AppContext, http: Clien
 def test_logout_ends_the_session_and_the_old_cookie_is_dead(ctx: AppContext, http: Client) -> None:
     csrf = login(http, ctx, "anna@muster-ag.ch")
     old = http.cookies.get("portal_session")
+    assert old is not None
     resp = http.post("/api/auth/logout", headers={"X-CSRF-Token": csrf})
     assert resp.status_code == 204
     assert "Max-Age=0" in resp.headers["Set-Cookie"]
@@ -64,6 +65,7 @@ def test_forged_or_guessed_cookies_get_401(ctx: AppContext, http: Client, value:
 def test_the_table_holds_no_usable_session_id(ctx: AppContext, http: Client) -> None:
     login(http, ctx, "anna@muster-ag.ch")
     session_id = http.cookies.get("portal_session")
+    assert session_id is not None
     entities = list(ctx.storage.table("sessions").list_entities())
     assert len(entities) == 1
     assert session_id not in str(entities[0])

@@ -6,6 +6,7 @@ import base64
 import json
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 import pytest
@@ -70,7 +71,7 @@ def test_each_failure_has_its_own_exception(
     entra: FakeEntraGraph,
     trusted_http: requests.Session,
     real_now: MutableClock,
-    overrides: dict[str, object],
+    overrides: dict[str, Any],
     error: type[TokenError],
 ) -> None:
     with pytest.raises(error):
@@ -121,7 +122,7 @@ def test_malformed_tokens(
 def test_unknown_kid_triggers_exactly_one_refresh(
     entra: FakeEntraGraph, trusted_http: requests.Session, real_now: MutableClock
 ) -> None:
-    """GIVEN keys cached WHEN the tenant rolls a new key THEN one refresh finds it; a bogus kid refreshes at most once."""
+    """GIVEN cached keys WHEN the tenant rolls a key THEN one refresh finds it; a bogus kid refreshes once."""
     v = validator(entra, trusted_http, real_now)
     v.validate(entra.id_token())
     assert entra.jwks_fetches == 1
