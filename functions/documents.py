@@ -1,7 +1,154 @@
-"""Blueprint for this capability (see the module's docstring once built)."""
+"""Customer document API: list/search, download link, bulk ZIP; and the advisor's withdrawal.
+
+Handlers stay thin: who is calling comes from `portal_http.caller_for` (session + active
+grants), the work from shared/services, the errors from `portal_problems`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 import azure.functions as func
+from azure.core.exceptions import ResourceNotFoundError
+
+from shared import context
+from shared.adapters.audit import audit_log
+from shared.adapters.auth_http import require_advisor
+from shared.adapters.index import document_index
+from shared.adapters.link_log import link_log
+from shared.adapters.portal_http import caller_for, portal_problems
+from shared.adapters.sas import link_signer
+from shared.adapters.web import client_address, endpoint, json_response, read_json
+from shared.domain.filenames import archive_name, content_disposition
+from shared.domain.search import query_words
+from shared.services import bulk_download, withdrawal
+from shared.services.documents import (
+    InvalidInput,
+    item_json,
+    list_documents,
+    parse_list_query,
+    resolve_scope,
+)
+from shared.services.links import Caller, LinkPorts, issue_link
 
 bp = func.Blueprint()
+
+ZIP_BODY_LIMIT = 64 * 1024  # 200 ids of 32 characters fit many times over
+
+
+def _params(req: func.HttpRequest) -> dict[str, str]:
+    return {key: str(value) for key, value in req.params.items()}
+
+
+@bp.route(route="api/documents", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def list_api(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    with portal_problems():
+        caller = caller_for(req, ctx)
+        scope = resolve_scope(caller.grants, req.params.get("company") or None)
+        query = parse_list_query(_params(req))
+        words = query_words(query.q) if query.q else []
+        if query.q and not words:
+            raise InvalidInput({"q": "too_short"})
+        page = list_documents(document_index(ctx), scope, query, words)
+    return json_response({"items": [item_json(r) for r in page.items], "next_cursor": page.next_cursor})
+
+
+def link_ports(ctx: context.AppContext) -> LinkPorts:
+    return LinkPorts(
+        index=document_index(ctx),
+        signer=link_signer(ctx),
+        audit=audit_log(ctx),
+        links=link_log(ctx),
+        container=ctx.storage.container_name("documents"),
+    )
+
+
+@bp.route(route="api/documents/{doc_id}/link", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def link_api(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    with portal_problems():
+        caller = caller_for(req, ctx)
+        link = issue_link(
+            link_ports(ctx),
+            caller,
+            req.route_params.get("doc_id", ""),
+            ctx.clock.now(),
+            ctx.settings.link_ttl_seconds,
+            company=req.params.get("company") or None,
+        )
+    expires = link.expires_at.isoformat().replace("+00:00", "Z")
+    return json_response({"url": link.url, "expires_at": expires})
+
+
+def zip_response(ctx: context.AppContext, caller: Caller, company: Any, raw_ids: Any) -> func.HttpResponse:
+    """Plan within limits, audit every document, then pack: shared by the API and the page."""
+    limits = bulk_download.ZipLimits(ctx.settings.zip_max_documents, ctx.settings.zip_max_bytes)
+    container = ctx.storage.container("documents")
+    ports = bulk_download.ZipPorts(
+        index=document_index(ctx),
+        audit=audit_log(ctx),
+        links=link_log(ctx),
+        read_blob=lambda name: container.download_blob(name).chunks(),
+    )
+    with portal_problems():
+        if company is not None and not isinstance(company, str):
+            raise InvalidInput({"company": "invalid"})
+        ids = bulk_download.parse_ids(raw_ids, limits)
+        records = bulk_download.plan(ports, caller, company or None, ids, limits)
+        now = ctx.clock.now()
+        bulk_download.audit_all(ports, caller, records, now)
+        # The Functions Python worker (azure-functions 1.x) sends a response body whole;
+        # the archive is produced chunk by chunk and joined only here.
+        data = b"".join(bulk_download.stream_zip(ports, records, caller.language, now))
+    name = archive_name(records[0].customer_number, now.date().isoformat(), caller.language)
+    return func.HttpResponse(
+        data,
+        status_code=200,
+        mimetype="application/zip",
+        headers={"Content-Disposition": content_disposition(name), "Cache-Control": "no-store"},
+    )
+
+
+@bp.route(route="api/documents/zip", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("POST")
+def zip_api(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    with portal_problems():
+        caller = caller_for(req, ctx)  # a POST: the session check includes CSRF
+    body = read_json(req, ZIP_BODY_LIMIT)
+    return zip_response(ctx, caller, body.get("company"), body.get("ids"))
+
+
+def _delete_blob(ctx: context.AppContext, name: str) -> None:
+    """Tolerate a blob already gone: a repeated withdrawal finishes the index part."""
+    with contextlib.suppress(ResourceNotFoundError):
+        ctx.storage.container("documents").delete_blob(name)
+
+
+@bp.route(route="api/advisor/documents/{doc_id}/withdraw", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("POST")
+def withdraw_api(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    session = require_advisor(req)  # a POST: includes the CSRF and same-origin checks
+    body = read_json(req)
+    index = document_index(ctx)
+    with portal_problems():
+        result = withdrawal.withdraw(
+            withdrawal.WithdrawalPorts(
+                index=index,
+                delete_blob=lambda name: _delete_blob(ctx, name),
+                audit=audit_log(ctx),
+                links=link_log(ctx),
+                locate=index.find,
+            ),
+            session.principal,
+            req.route_params.get("doc_id", ""),
+            withdrawal.parse_request(body),
+            ctx.clock.now(),
+            client_address(req, ctx.settings),
+        )
+    return json_response(result.to_json())

@@ -1,7 +1,130 @@
-"""Blueprint for this capability (see the module's docstring once built)."""
+"""The customer page `/portal`: server-rendered, works without JavaScript (tabs and filters
+are links and GET forms, a download is a redirect to its short-lived link, the bulk
+download a form post); shared/static/portal.js only adds keyboard comfort."""
 
 from __future__ import annotations
 
+import urllib.parse
+from collections.abc import Callable
+
 import azure.functions as func
 
+from functions.documents import link_ports, zip_response
+from shared import context
+from shared.adapters import formatting
+from shared.adapters.auth_http import current_session, require_session
+from shared.adapters.companies import company_store
+from shared.adapters.index import document_index
+from shared.adapters.portal_http import caller_for, portal_problems
+from shared.adapters.templates import render
+from shared.adapters.web import endpoint, html_response, read_form, redirect
+from shared.domain.languages import choose_language
+from shared.domain.search import query_words
+from shared.services.documents import CompanyNotGranted, NoGrant
+from shared.services.links import issue_link
+from shared.services.portal_view import build_view
+
 bp = func.Blueprint()
+
+KEPT_PARAMS = ("company", "line", "q", "type", "from", "to", "cursor")
+
+
+def _url(path: str, **params: str | None) -> str:
+    query = urllib.parse.urlencode({k: v for k, v in params.items() if v})
+    return f"{path}?{query}" if query else path
+
+
+def _lang_url(req: func.HttpRequest) -> Callable[[str], str]:
+    kept = {k: req.params.get(k) for k in KEPT_PARAMS}
+    return lambda code: _url("/portal", **{**kept, "lang": code})
+
+
+def _login(lang: str) -> func.HttpResponse:
+    return redirect(_url("/api/auth/login", lang=lang))
+
+
+@bp.route(route="portal", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def portal_page(req: func.HttpRequest) -> func.HttpResponse:
+    ctx = context.current()
+    session = current_session(req)
+    stored = session.language if session else None
+    lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"), stored)
+    if session is None:
+        return _login(lang)
+    caller = caller_for(req, ctx, session)
+    common = {
+        "page_title": "",
+        "insurer_name": ctx.settings.insurer_name,
+        "lang_url": _lang_url(req),
+        "user_name": session.principal.name,
+        "csrf_token": session.csrf_token,
+    }
+    companies = company_store(ctx)
+
+    def company_name(number: str) -> str:
+        company = companies.get(number)
+        return company.name if company else number
+
+    try:
+        view = build_view(
+            document_index(ctx), caller, dict(req.params), ctx.clock.now(),
+            ctx.settings.expiry_warning_days, company_name, query_words,
+        )
+    except NoGrant:
+        return html_response(render("portal/no_access.html", caller.language, reason="no_grant", **common), 403)
+    except CompanyNotGranted:
+        return html_response(render("portal/no_access.html", caller.language, reason="not_found", **common), 404)
+    params = {"company": view.scope.customer_number, "line": view.line, "lang": caller.language}
+    body = render(
+        "portal/page.html",
+        caller.language,
+        view=view,
+        warning_days=ctx.settings.expiry_warning_days,
+        retention_days=ctx.settings.retention_days,
+        fmt_day=lambda value: formatting.day(value, caller.language),
+        fmt_size=lambda value: formatting.size(int(value or 0), caller.language),
+        tab_url=lambda line: _url("/portal", company=view.scope.customer_number, line=line, lang=caller.language),
+        next_url=_url("/portal", **params, **view.filters, cursor=view.next_cursor) if view.next_cursor else "",
+        first_url=_url("/portal", **params, **view.filters),
+        reset_url=_url("/portal", **params),
+        download_url=lambda doc_id: _url(
+            f"/portal/download/{doc_id}", company=view.scope.customer_number, lang=caller.language
+        ),
+        **common,
+    )
+    return html_response(body)
+
+
+@bp.route(route="portal/download/{doc_id}", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def portal_download(req: func.HttpRequest) -> func.HttpResponse:
+    """A plain link the keyboard and every browser follow: issue the SAS, then redirect to it."""
+    ctx = context.current()
+    session = current_session(req)
+    if session is None:
+        return _login(choose_language(req.params.get("lang"), req.headers.get("accept-language")))
+    with portal_problems():
+        caller = caller_for(req, ctx, session)
+        link = issue_link(
+            link_ports(ctx),
+            caller,
+            req.route_params.get("doc_id", ""),
+            ctx.clock.now(),
+            ctx.settings.link_ttl_seconds,
+            company=req.params.get("company") or None,
+        )
+    return redirect(link.url, status=303, headers={"Cache-Control": "no-store"})
+
+
+@bp.route(route="portal/zip", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("POST")
+def portal_zip(req: func.HttpRequest) -> func.HttpResponse:
+    """The page's bulk download form (CSRF field checked by require_session)."""
+    ctx = context.current()
+    session = require_session(req)
+    form = read_form(req, 64 * 1024)
+    with portal_problems():
+        caller = caller_for(req, ctx, session)
+    company = (form.get("company") or [""])[-1] or None
+    return zip_response(ctx, caller, company, form.get("ids") or [])

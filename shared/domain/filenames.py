@@ -11,43 +11,12 @@ import unicodedata
 import urllib.parse
 from typing import Final
 
-from shared.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
-
-TYPE_NAMES: Final[dict[str, dict[str, str]]] = {
-    "payment_letter": {
-        "de": "Zahlungsschreiben", "fr": "Lettre de paiement",
-        "it": "Lettera di pagamento", "en": "Payment letter",
-    },
-    "benefit_statement": {
-        "de": "Leistungsabrechnung", "fr": "Décompte de prestations",
-        "it": "Conteggio delle prestazioni", "en": "Benefit statement",
-    },
-    "cover_confirmation": {
-        "de": "Kostengutsprache", "fr": "Lettre de prise en charge",
-        "it": "Garanzia di assunzione dei costi", "en": "Cover confirmation",
-    },
-    "waiting_letter": {
-        "de": "Zwischenbescheid", "fr": "Lettre demandant de patienter",
-        "it": "Lettera di attesa", "en": "Waiting letter",
-    },
-    "cost_reimbursement": {
-        "de": "Kostenrückerstattung", "fr": "Remboursement des frais",
-        "it": "Rimborso delle spese", "en": "Cost reimbursement",
-    },
-}
+from shared.domain.documents import type_name
 
 # Characters that are awkward in a file name on some system or in a header value.
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 _NON_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._\-]+")
 _MAX_STEM = 150
-
-
-def type_name(doc_type: str, lang: str) -> str:
-    """The type's name in the language; the code itself for an unknown type (never fails)."""
-    names = TYPE_NAMES.get(doc_type)
-    if names is None:
-        return doc_type
-    return names.get(lang if lang in LANGUAGES else DEFAULT_LANGUAGE, names[DEFAULT_LANGUAGE])
 
 
 def _clean(part: str) -> str:
@@ -73,3 +42,12 @@ def content_disposition(name: str) -> str:
     """`attachment` with an ASCII `filename` and the exact UTF-8 `filename*` (RFC 6266/8187)."""
     encoded = urllib.parse.quote(name, safe="")
     return f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{encoded}"
+
+
+_ARCHIVE_WORD: Final = {"de": "Dokumente", "fr": "Documents", "it": "Documenti", "en": "Documents"}
+
+
+def archive_name(customer_number: str, day: str, lang: str) -> str:
+    """E.g. `Dokumente_100001_2026-03-02.zip` for a bulk download."""
+    word = _ARCHIVE_WORD.get(lang, _ARCHIVE_WORD["en"])
+    return f"{word}_{_clean(customer_number)}_{_clean(day)}.zip"

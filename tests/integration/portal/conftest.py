@@ -83,3 +83,57 @@ def https_azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpsAzu
 @pytest.fixture
 def unique_container() -> str:
     return "sas" + uuid.uuid4().hex[:12]
+
+
+# ---- documents for the portal tests -------------------------------------------------
+
+
+def make_pdf(text: str) -> bytes:
+    """A small real PDF (fpdf2), different for each text."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text=text.encode("latin-1", "replace").decode("latin-1"))
+    return bytes(pdf.output())
+
+
+def file_document(
+    ctx: Any,
+    customer_number: str,
+    line: str,
+    doc_type: str,
+    doc_date: str,
+    reference: str,
+    *,
+    title: str = "",
+    case_number: str = "",
+    insured_person: str = "",
+    published_at: Any = None,
+    content: bytes | None = None,
+) -> Any:
+    """Store a document the way filing leaves it: the PDF under its blob name, then its
+    index entities through the index's own put() (the filing service files the same way)."""
+    from datetime import date, timedelta
+
+    from shared.adapters.index import document_index
+    from shared.domain.documents import DocumentRecord
+    from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name
+
+    parsed = IncomingName(customer_number, line, doc_type, date.fromisoformat(doc_date), reference)
+    data = content or make_pdf(f"{customer_number} {line} {doc_type} {doc_date} {reference} {title}")
+    digest = content_sha256(data)
+    document_id = doc_id(parsed, digest)
+    blob_name = document_blob_name(parsed, document_id)
+    ctx.storage.container("documents").upload_blob(blob_name, data, overwrite=True)
+    published = published_at or ctx.clock.now()
+    record = DocumentRecord(
+        doc_id=document_id, customer_number=customer_number, line=line, doc_type=doc_type,
+        doc_date=parsed.doc_date, reference=reference, title=title, case_number=case_number,
+        insured_person=insured_person, language="de", size=len(data), published_at=published,
+        deletes_at=published + timedelta(days=ctx.settings.retention_days), blob_name=blob_name,
+        content_sha256=digest, source_name=f"{customer_number}/{line}/{doc_type}/{doc_date}_{reference}.pdf",
+    )
+    document_index(ctx).put(record)
+    return record

@@ -7,7 +7,8 @@ import urllib.parse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.domain.filenames import ascii_fallback, content_disposition, download_name, type_name
+from shared.domain.documents import type_name
+from shared.domain.filenames import ascii_fallback, content_disposition, download_name
 from shared.domain.lines import DOC_TYPES
 
 
@@ -30,10 +31,6 @@ def test_each_language_names_the_type_in_that_language() -> None:
 def test_every_type_has_four_names() -> None:
     for doc_type in DOC_TYPES:
         assert len({type_name(doc_type, lang) for lang in ("de", "fr", "it", "en")}) >= 3
-
-
-def test_unknown_language_falls_back_to_german() -> None:
-    assert type_name("benefit_statement", "xx") == "Leistungsabrechnung"
 
 
 def test_disposition_carries_exact_utf8_and_ascii_fallback() -> None:

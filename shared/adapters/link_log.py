@@ -1,0 +1,79 @@
+"""Which links and ZIP downloads were issued for each document (Table `doclinks`).
+
+The audit log answers "what happened on day X"; a withdrawal needs the opposite view,
+"who received document Y", in one partition read — so each issue is also written here,
+partitioned by document id.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from azure.data.tables import TableClient
+
+from shared.domain.issued_links import IssuedLink
+
+# Document ids are lowercase base32 (SPEC 4); nothing else may become a partition key.
+_DOC_ID = re.compile(r"[a-z2-7]{16,64}", re.ASCII)
+
+
+class LinkLogKeyError(ValueError):
+    """A document id that cannot be a Table key."""
+
+
+def _partition(doc_id: str) -> str:
+    if not _DOC_ID.fullmatch(doc_id):
+        raise LinkLogKeyError("invalid document id")
+    return doc_id
+
+
+class LinkLog:
+    def __init__(self, table: TableClient) -> None:
+        self.table = table
+
+    def record(self, link: IssuedLink) -> None:
+        # Time first so a partition reads in issue order; the suffix keeps two issues in
+        # the same microsecond apart.
+        row = f"{link.issued_at:%Y%m%dT%H%M%S%f}_{secrets.token_hex(4)}"
+        entity: dict[str, Any] = {
+            "PartitionKey": _partition(link.doc_id),
+            "RowKey": row,
+            "kind": link.kind,
+            "issued_at": link.issued_at,
+            "actor": link.actor,
+            "actor_email": link.actor_email,
+            "client": link.client,
+            "customer_number": link.customer_number,
+        }
+        if link.expires_at is not None:
+            entity["expires_at"] = link.expires_at
+        self.table.create_entity(entity)
+
+    def for_document(self, doc_id: str) -> list[IssuedLink]:
+        try:
+            pk = _partition(doc_id)
+        except LinkLogKeyError:
+            return []
+        entities = self.table.query_entities("PartitionKey eq @pk", parameters={"pk": pk})
+        return sorted((_from_entity(e) for e in entities), key=lambda x: x.issued_at)
+
+
+def _from_entity(entity: Any) -> IssuedLink:
+    expires = entity.get("expires_at")
+    return IssuedLink(
+        doc_id=entity["PartitionKey"],
+        kind=entity.get("kind", "link"),
+        issued_at=entity["issued_at"],
+        expires_at=expires if isinstance(expires, datetime) else None,
+        actor=entity.get("actor", ""),
+        actor_email=entity.get("actor_email", ""),
+        client=entity.get("client", ""),
+        customer_number=entity.get("customer_number", ""),
+    )
+
+
+def link_log(ctx: Any) -> LinkLog:
+    return ctx.memo("doclinks", lambda: LinkLog(ctx.storage.table("doclinks")))

@@ -1,0 +1,33 @@
+"""A record that someone received a document (a link or a ZIP), kept per document so a
+withdrawal can say who may already hold a copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    doc_id: str
+    kind: str  # "link" or "zip"
+    issued_at: datetime
+    expires_at: datetime | None
+    actor: str
+    actor_email: str
+    client: str
+    customer_number: str
+
+    def to_json(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat().replace("+00:00", "Z") if value else None
+
+        return {
+            "kind": self.kind,
+            "issued_at": iso(self.issued_at),
+            "expires_at": iso(self.expires_at),
+            "actor": self.actor,
+            "email": self.actor_email,
+            "client": self.client,
+        }

@@ -1,0 +1,125 @@
+"""Issuing a download link: one read-only, short-lived SAS for one document the caller may
+see, named readably in the caller's language — and recorded twice, in the audit log (what
+happened) and in the per-document link log (who received this document, for withdrawal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from shared.domain.audit import AuditEvent
+from shared.domain.filenames import content_disposition, download_name
+from shared.domain.identity import Grant, Principal
+from shared.domain.issued_links import IssuedLink
+from shared.services.documents import DocumentIndex, find_visible
+
+# The link starts a minute in the past: a client clock slightly behind would otherwise
+# see "not yet valid".
+CLOCK_SKEW = timedelta(minutes=1)
+MAX_TTL_SECONDS = 600
+PDF = "application/pdf"
+
+
+class Signer(Protocol):
+    def sign(
+        self,
+        container: str,
+        blob_name: str,
+        *,
+        starts_at: datetime,
+        expires_at: datetime,
+        content_type: str,
+        content_disposition: str,
+    ) -> Any: ...
+
+
+class Audit(Protocol):
+    def append(self, event: AuditEvent) -> None: ...
+
+
+class LinkRecorder(Protocol):
+    def record(self, link: IssuedLink) -> None: ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, from where, in which language; the server decides all of it."""
+
+    principal: Principal
+    grants: tuple[Grant, ...]
+    language: str
+    client: str
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    expires_at: datetime
+    doc_id: str
+
+
+@dataclass(frozen=True)
+class LinkPorts:
+    index: DocumentIndex
+    signer: Signer
+    audit: Audit
+    links: LinkRecorder
+    container: str  # the `documents` container's real name (prefix included)
+
+
+def received(record: Any, kind: str, now: datetime, expires: datetime | None, caller: Caller) -> IssuedLink:
+    return IssuedLink(
+        doc_id=record.doc_id,
+        kind=kind,
+        issued_at=now,
+        expires_at=expires,
+        actor=caller.principal.actor,
+        actor_email=caller.principal.email,
+        client=caller.client,
+        customer_number=record.customer_number,
+    )
+
+
+def file_name(record: Any, lang: str) -> str:
+    return download_name(record.line, record.doc_type, _day(record.doc_date), record.reference, lang)
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def issue_link(
+    ports: LinkPorts,
+    caller: Caller,
+    doc_id: str,
+    now: datetime,
+    ttl_seconds: int,
+    company: str | None = None,
+) -> Link:
+    """Sign, then audit and record: a link is never handed out without its trace."""
+    record = find_visible(ports.index, caller.grants, doc_id, company)
+    ttl = timedelta(seconds=max(1, min(ttl_seconds, MAX_TTL_SECONDS)))
+    expires = now + ttl
+    signed = ports.signer.sign(
+        ports.container,
+        record.blob_name,
+        starts_at=now - CLOCK_SKEW,
+        expires_at=expires,
+        content_type=PDF,
+        content_disposition=content_disposition(file_name(record, caller.language)),
+    )
+    ports.audit.append(
+        AuditEvent(
+            action="link.issued",
+            at=now,
+            actor=caller.principal.actor,
+            actor_email=caller.principal.email,
+            client=caller.client,
+            target=record.doc_id,
+            customer_number=record.customer_number,
+            details={"line": record.line, "expires_at": expires.isoformat().replace("+00:00", "Z")},
+        )
+    )
+    ports.links.record(received(record, "link", now, expires, caller))
+    return Link(url=signed.url, expires_at=expires, doc_id=record.doc_id)

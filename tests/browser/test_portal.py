@@ -1,0 +1,213 @@
+"""The customer portal in headless Chromium against the real dev host and Azurite:
+sign in through the dev login page, tabs, search, a real download, keyboard only, axe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from devhost.host import DevHost
+from shared.adapters.companies import company_store
+from shared.clock import MutableClock
+from shared.context import AppContext
+from shared.domain.companies import Company
+from tests.integration.portal.conftest import file_document
+from tests.support.identity import add_grant
+
+DEMO = "demo.kunde@muster-ag.ch"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as play:
+        instance = play.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def portal(ctx: AppContext, clock: MutableClock, devhost: DevHost) -> dict[str, Any]:
+    """The demo customer with all lines of 100001 and documents in each; the clock at real
+    time, since Azurite checks a link's validity against its own clock."""
+    clock.set(datetime.now(UTC))
+    company_store(ctx).put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), enrolled=True))
+    add_grant(ctx, DEMO, "100001", ("IJM", "LAA", "LAAC"))
+    docs = {
+        "ijm": file_document(
+            ctx,
+            "100001",
+            "IJM",
+            "payment_letter",
+            "2026-02-15",
+            "K-55",
+            title="Taggeld Februar",
+            insured_person="Jürg Müller",
+        ),
+        "laa": file_document(
+            ctx,
+            "100001",
+            "LAA",
+            "benefit_statement",
+            "2026-03-02",
+            "R123",
+            title="Abrechnung März",
+            insured_person="Anna Rossi",
+        ),
+        "laa2": file_document(
+            ctx,
+            "100001",
+            "LAA",
+            "cover_confirmation",
+            "2026-01-20",
+            "R100",
+            title="Kostengutsprache Physio",
+            insured_person="Jürg Müller",
+        ),
+    }
+    return {"docs": docs, "base": devhost.base_url}
+
+
+def _sign_in(page: Page, base: str) -> None:
+    page.goto(f"{base}/portal?lang=de")
+    assert "/api/dev/login" in page.url  # redirected to sign-in, which is the dev page locally
+    page.locator(f"button[data-email='{DEMO}']").click()
+    page.wait_for_url("**/portal?lang=de")
+
+
+def _serious(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_sign_in_tabs_search_download(
+    browser: Browser, portal: dict[str, Any], ctx: AppContext, output_dir: Path
+) -> None:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        _sign_in(page, portal["base"])
+        assert page.locator("h1").inner_text() == "Ihre Dokumente"
+        assert page.get_attribute("#tab-IJM", "aria-selected") == "true"
+        assert page.locator("tbody tr").count() == 1
+        page.screenshot(path=str(output_dir / "portal-ijm-de.png"), full_page=True)
+
+        page.locator("#tab-LAA").click()
+        page.wait_for_url("**line=LAA**")
+        assert page.get_attribute("#tab-LAA", "aria-selected") == "true"
+        titles = page.locator(".doc-title").all_inner_texts()
+        assert titles == ["Abrechnung März", "Kostengutsprache Physio"]
+
+        page.fill("#q", "mueller")
+        page.press("#q", "Enter")
+        page.wait_for_url("**q=mueller**")
+        assert page.locator(".doc-title").all_inner_texts() == ["Kostengutsprache Physio"]
+        page.screenshot(path=str(output_dir / "portal-search-de.png"), full_page=True)
+
+        record = portal["docs"]["laa2"]
+        with page.expect_download() as info:
+            page.locator("a.download").first.click()
+        download = info.value
+        assert download.suggested_filename == "LAA_Kostengutsprache_2026-01-20_R100.pdf"
+        saved = Path(download.path())
+        assert saved.read_bytes() == ctx.storage.container("documents").download_blob(record.blob_name).readall()
+
+        page.locator("a[hreflang=fr]").click()
+        page.wait_for_url("**lang=fr**")
+        assert page.locator("h1").inner_text() == "Vos documents"
+        assert page.locator(".doc-title").all_inner_texts() == ["Kostengutsprache Physio"]  # filters kept
+    finally:
+        context.close()
+
+
+def test_bulk_download_zip(browser: Browser, portal: dict[str, Any], output_dir: Path) -> None:
+    import zipfile
+
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    try:
+        _sign_in(page, portal["base"])
+        page.locator("#tab-LAA").click()
+        page.wait_for_url("**line=LAA**")
+        assert page.locator("#bulk-submit").is_disabled()
+        page.locator("#select-all").check()
+        assert page.locator("#selected-count").inner_text() == "2 ausgewählt"
+        with page.expect_download() as info:
+            page.locator("#bulk-submit").click()
+        download = info.value
+        assert download.suggested_filename.startswith("Dokumente_100001_")
+        with zipfile.ZipFile(download.path()) as archive:
+            assert sorted(archive.namelist()) == [
+                "LAA_Kostengutsprache_2026-01-20_R100.pdf",
+                "LAA_Leistungsabrechnung_2026-03-02_R123.pdf",
+            ]
+    finally:
+        context.close()
+
+
+def test_keyboard_only(browser: Browser, portal: dict[str, Any], output_dir: Path) -> None:
+    """Skip link, roving tabindex with arrow keys, Enter to open a tab, Tab to a download."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        _sign_in(page, portal["base"])
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        for _ in range(40):  # walk forward until the selected tab has focus
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('role')") == "tab":
+                break
+        assert page.evaluate("document.activeElement.id") == "tab-IJM"
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("document.activeElement.id") == "tab-LAA"
+        page.keyboard.press("End")
+        assert page.evaluate("document.activeElement.id") == "tab-LAAC"
+        page.keyboard.press("Home")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**line=LAA**")
+        assert page.get_attribute("#tab-LAA", "aria-selected") == "true"
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('download')"):
+                break
+        assert page.evaluate("document.activeElement.textContent") == "Herunterladen"
+        page.screenshot(path=str(output_dir / "portal-keyboard-focus.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "it", "en"])
+def test_axe_no_serious_violations(browser: Browser, portal: dict[str, Any], output_dir: Path, lang: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        _sign_in(page, portal["base"])
+        page.goto(f"{portal['base']}/portal?lang={lang}&line=LAA")
+        assert _serious(page) == []
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert _serious(page) == []
+        page.screenshot(path=str(output_dir / f"portal-mobile-{lang}.png"), full_page=True)
+    finally:
+        context.close()
