@@ -77,7 +77,9 @@ def _origin(url: str) -> str:
 def same_origin(req: func.HttpRequest) -> bool:
     """The request comes from our own pages: `Origin` is ours, else `Sec-Fetch-Site` says so."""
     origin = (req.headers.get("origin") or "").strip().lower()
-    if origin:
+    # Our pages send `Referrer-Policy: no-referrer`, under which browsers send `Origin: null`
+    # on every POST, same-origin ones included: then Sec-Fetch-Site decides.
+    if origin and origin != "null":
         allowed = {_origin(req.url), _origin(context.current().settings.base_url)} - {""}
         return origin in allowed
     site = (req.headers.get("sec-fetch-site") or "").strip().lower()
