@@ -3,8 +3,10 @@
 The browser holds a random value in a SameSite=Strict, HttpOnly cookie; the page carries
 HMAC(key, value) in a hidden field. A forged cross-site post has neither the cookie (Strict)
 nor a way to compute the field for a value it planted (the key never leaves the server).
-The key comes from the `PORTAL_FORM_SECRET` app setting; in local mode a random key per
-process stands in, so a restart merely asks the applicant to send the form again.
+The key comes from the `PORTAL_FORM_SECRET` app setting, else it is derived from the app's
+client secret (a Key Vault reference in Azure, shared by every instance) under a label of its
+own; in local mode without either, a random key per process stands in, so a restart merely
+asks the applicant to send the form again.
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ log = logging.getLogger("portal.csrf")
 SECRET_SETTING: Final = "PORTAL_FORM_SECRET"  # noqa: S105 - the setting's name, not a secret
 _VALUE = re.compile(r"[A-Za-z0-9_\-]{43}", re.ASCII)
 _LOCAL_KEY: Final = secrets.token_bytes(32)
+_DERIVATION_LABEL: Final = b"portal/access-form/csrf/v1"
 
 
 def form_key(settings: Settings) -> bytes:
-    """The HMAC key: the configured secret, or a per-process key in local mode only."""
+    """The HMAC key: the form secret, else one derived from the client secret, else (local only) random."""
     configured = settings.extra.get(SECRET_SETTING, "")
     if configured:
         return hashlib.sha256(configured.encode("utf-8")).digest()
+    if settings.client_secret:
+        return hmac.new(settings.client_secret.encode("utf-8"), _DERIVATION_LABEL, hashlib.sha256).digest()
     if settings.local_mode:
         return _LOCAL_KEY
     # Fail closed: without a shared key the form cannot be protected across instances.

@@ -35,11 +35,14 @@ def test_everything_else_fails(case: str) -> None:
         assert not form_tokens.check(KEY, cookie, "ä" * 64, "access-request")
 
 
-def test_key_from_setting_or_per_process_locally_and_refused_in_azure_without_one() -> None:
+def test_key_from_setting_or_client_secret_or_per_process_locally_and_refused_without_any() -> None:
     configured = Settings(extra={"PORTAL_FORM_SECRET": "s3cret-from-key-vault"})
     assert form_tokens.form_key(configured) == form_tokens.form_key(configured)
     local = Settings(local_mode=True)
     assert form_tokens.form_key(local) != form_tokens.form_key(configured)
     assert len(form_tokens.form_key(local)) == 32
+    derived = Settings(local_mode=False, client_secret="entra-client-secret")
+    assert form_tokens.form_key(derived) == form_tokens.form_key(Settings(client_secret="entra-client-secret"))
+    assert form_tokens.form_key(derived) not in {b"entra-client-secret", form_tokens.form_key(local)}
     with pytest.raises(ServiceUnavailable):
         form_tokens.form_key(Settings(local_mode=False))
