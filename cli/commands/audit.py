@@ -58,7 +58,8 @@ def line(event: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     log = audit_log(cli_context())
     if args.audit_command == "days":
         for day, name in sorted(log.days()):
