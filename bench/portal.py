@@ -1,0 +1,304 @@
+"""Portal benchmark (SPEC 7): list first page, search and link with 50,000 documents in one
+company, each beside a raw-SDK baseline doing the same storage reads in the same run.
+
+    .venv/bin/python -m bench.portal [--documents 50000] [--samples 200]
+
+Setup writes the index entities through the index's own `put_many()` in batches (not the
+filing pipeline: filing 50,000 PDFs would measure filing, which bench/filing.py does).
+No blobs are written: list, search and link never read a document's content.
+
+Measured on a fresh Azurite, per operation:
+- `service`: the use case in process (grants read, scope, index reads / signing, audit and
+  link-log writes for a link) — what the handler runs;
+- `http`: the same through the dev host with a real session (adds the session read and
+  the dev host's HTTP floor);
+- `raw`: the same storage reads with the bare SDK (and, for link, the same writes and a
+  bare generate_blob_sas), no project code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from azure.storage.blob import BlobSasPermissions, generate_blob_sas
+
+from devhost.host import DevHost
+from shared import context
+from shared.adapters.audit import audit_log
+from shared.adapters.grants import grant_store
+from shared.adapters.index import DocumentIndex, document_index
+from shared.adapters.link_log import link_log
+from shared.adapters.sas import link_signer
+from shared.adapters.storage import connect
+from shared.clock import SystemClock
+from shared.context import AppContext
+from shared.domain.documents import DocumentRecord
+from shared.domain.lines import ALLOWED, LINES
+from shared.domain.search import bucket, matches, query_words
+from shared.services.documents import ListQuery, list_documents, resolve_scope
+from shared.services.links import Caller, LinkPorts, issue_link
+from shared.settings import Settings
+from tests.support.azurite import KEY, start_azurite
+from tests.support.client import Client, fresh_app
+from tests.support.identity import add_grant, login
+
+RESULTS = Path(__file__).resolve().parent / "results"
+COMPANY = "100001"
+EMAIL = "bench.kunde@muster-ag.ch"
+PERSONS = [
+    f"{first} {last}"
+    for first in ("Jürg", "Anna", "Luca", "Chloé", "Reto", "Giulia", "Marc", "Sévérine", "Urs", "Elena")
+    for last in ("Müller", "Rossi", "Dubois", "Keller", "Bianchi", "Favre", "Weber", "Meier", "Fontana", "Schäfer",
+                 "Gerber", "Bernasconi", "Steiner", "Moret", "Huber", "Brunner", "Zürcher", "Lüthi", "Rochat", "Galli")
+]
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember")
+SEARCHES = ("muller", "rossi anna", "leistungsab", "r012345", "uv-2025-41", "zürcher märz", "kostengut reto")
+
+
+def make_records(count: int, now: datetime) -> list[DocumentRecord]:
+    rng = random.Random(20261127)
+    records = []
+    for n in range(count):
+        line = LINES[n % 3]
+        doc_type = sorted(ALLOWED[line])[rng.randrange(len(ALLOWED[line]))]
+        doc_date = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 1050))
+        doc_id = base64.b32encode(hashlib.sha256(f"bench|{n}".encode()).digest()[:20]).decode().lower()
+        published = now - timedelta(days=rng.randrange(0, 360), seconds=n)
+        records.append(DocumentRecord(
+            doc_id=doc_id, customer_number=COMPANY, line=line, doc_type=doc_type, doc_date=doc_date,
+            reference=f"R{n:06d}", title=f"{doc_type.replace('_', ' ').title()} {MONTHS[doc_date.month - 1]}",
+            case_number=f"UV-{doc_date.year}-{n % 5000}", insured_person=rng.choice(PERSONS), language="de",
+            size=40_000 + n % 20_000, published_at=published, deletes_at=published + timedelta(days=365),
+            blob_name=f"{COMPANY}/{line}/{doc_date.year}/{doc_id}.pdf", content_sha256="0" * 64,
+            source_name=f"{COMPANY}/{line}/{doc_type}/{doc_date}_R{n:06d}.pdf",
+        ))
+    return records
+
+
+def _seed_chunk(job: tuple[Settings, list[DocumentRecord]]) -> int:
+    settings, chunk = job
+    storage = connect(settings)
+    index = DocumentIndex(
+        storage.table("docindex"), storage.table("docsearch"), storage.table("docids"), storage.table("docexpiry")
+    )
+    index.put_many(chunk)
+    return len(chunk)
+
+
+def seed(settings: Settings, records: list[DocumentRecord], processes: int) -> float:
+    """Processes, not threads: the table client is GIL-bound (AZURE-NOTES)."""
+    chunks = [(settings, records[i : i + 500]) for i in range(0, len(records), 500)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        done = 0
+        for count in pool.map(_seed_chunk, chunks):
+            done += count
+            if done % 5000 == 0:
+                print(f"  {done} indexed after {time.perf_counter() - started:.0f} s", flush=True)
+    return time.perf_counter() - started
+
+
+def stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "n": len(ordered),
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
+def timed(call: Callable[[], Any], samples: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        call()
+    out = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        call()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+# ---- raw-SDK baselines: the same table reads without the project's code -----------------
+
+
+def raw_list(ctx: AppContext, limit: int = 50) -> int:
+    table = ctx.storage.table("docindex")
+    rows: list[tuple[str, Any]] = []
+    for line in LINES:
+        query = table.query_entities(
+            "PartitionKey eq @pk and RowKey gt @after", parameters={"pk": f"{COMPANY}-{line}", "after": ""},
+            results_per_page=limit + 1,
+        )
+        for i, entity in enumerate(query):
+            rows.append((entity["RowKey"], entity))
+            if i >= limit:
+                break
+    rows.sort(key=lambda r: r[0])
+    return len(rows[:limit])
+
+
+def raw_search(ctx: AppContext, text: str, limit: int = 50) -> int:
+    """The driver word's bucket range read in order, the other words checked on each entity."""
+    table = ctx.storage.table("docsearch")
+    words = query_words(text)
+    driver = max(words, key=len)
+    head = bucket(driver) + "-"
+    query = table.query_entities(
+        "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
+        parameters={"pk": COMPANY, "lo": head, "hi": head[:-1] + "."},
+        results_per_page=1000,
+    )
+    found = 0
+    for examined, entity in enumerate(query, start=1):
+        if matches(words, (entity.get("words") or "").split()):
+            found += 1
+            if found > limit:
+                break
+        if examined >= 5000:
+            break
+    return found
+
+
+def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str:
+    storage = ctx.storage
+    list(storage.table("grants").query_entities("PartitionKey eq @pk", parameters={"pk": f"p_{tid}_{oid}"}))
+    storage.table("docids").get_entity(record.doc_id, COMPANY)
+    now = datetime.now(UTC)
+    token = generate_blob_sas(
+        "devstoreaccount1", storage.container_name("documents"), record.blob_name, account_key=KEY,
+        permission=BlobSasPermissions(read=True), start=now - timedelta(minutes=1), expiry=now + timedelta(minutes=5),
+        content_type="application/pdf", content_disposition="attachment; filename=x.pdf",
+    )
+    storage.container("audit").get_blob_client("raw/bench.jsonl").append_block(b'{"raw":1}\n')
+    storage.table("doclinks").create_entity({"PartitionKey": record.doc_id, "RowKey": f"{time.time_ns()}", "k": "x"})
+    return token
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=50_000)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--processes", type=int, default=3, help="processes writing the index at setup")
+    args = parser.parse_args()
+
+    azurite = start_azurite()
+    try:
+        settings = Settings(storage_connection=azurite.connection_string, storage_prefix="bench", local_mode=True)
+        storage = connect(settings)
+        storage.ensure()
+        ctx = AppContext(settings=settings, clock=SystemClock(), storage=storage)
+        context.install(ctx)
+        now = datetime.now(UTC)
+        records = make_records(args.documents, now)
+        seed_seconds = seed(settings, records, args.processes)
+        print(f"seeded {len(records)} documents in {seed_seconds:.1f} s")
+        grant = add_grant(ctx, EMAIL, COMPANY, LINES)
+        storage.container("audit").get_blob_client("raw/bench.jsonl").create_append_blob()
+
+        grants_of = grant_store(ctx)
+        index = document_index(ctx)
+        rng = random.Random(7)
+
+        def caller() -> Caller:
+            from shared.domain.identity import Principal
+
+            principal = Principal(grant.tid, grant.oid, EMAIL, "Bench")
+            return Caller(principal, tuple(grants_of.active_for(grant.tid, grant.oid)), "de", "127.0.0.1")
+
+        def service_list() -> None:
+            scope = resolve_scope(caller().grants, None)
+            list_documents(index, scope, ListQuery(limit=50))
+
+        def service_search() -> None:
+            text = rng.choice(SEARCHES)
+            scope = resolve_scope(caller().grants, None)
+            list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text))
+
+        ports = LinkPorts(index, link_signer(ctx), audit_log(ctx), link_log(ctx), storage.container_name("documents"))
+
+        def service_link() -> None:
+            issue_link(ports, caller(), rng.choice(records).doc_id, datetime.now(UTC), 300)
+
+        results: dict[str, Any] = {}
+        n = args.samples
+        results["list_first_page"] = {
+            "service": stats(timed(service_list, n)),
+            "raw": stats(timed(lambda: raw_list(ctx), n)),
+        }
+        results["search"] = {
+            "service": stats(timed(service_search, n)),
+            "raw": stats(timed(lambda: raw_search(ctx, rng.choice(SEARCHES)), n)),
+            "queries": list(SEARCHES),
+        }
+        results["link"] = {
+            "service": stats(timed(service_link, n)),
+            "raw": stats(timed(lambda: raw_link(ctx, rng.choice(records), grant.tid, grant.oid), n)),
+        }
+
+        host = DevHost(fresh_app(), port=0, watch_blobs=False, run_timers=False).start()
+        try:
+            client = Client(host.base_url)
+            login(client, ctx, EMAIL)
+
+            def http_get(path: str) -> Callable[[], None]:
+                def call() -> None:
+                    resp = client.get(path)
+                    if resp.status_code != 200:
+                        raise RuntimeError(f"{path}: {resp.status_code} {resp.text[:200]}")
+                return call
+
+            floor = stats(timed(lambda: client.get("/api/nothing-here"), n))
+            results["devhost_floor_404"] = floor
+            results["list_first_page"]["http"] = stats(timed(http_get("/api/documents?limit=50"), n))
+            results["search"]["http"] = stats(timed(lambda: http_get(f"/api/documents?q={rng.choice(SEARCHES)}")(), n))
+            results["link"]["http"] = stats(
+                timed(lambda: http_get(f"/api/documents/{rng.choice(records).doc_id}/link")(), n)
+            )
+            client.close()
+        finally:
+            host.stop()
+
+        for name in ("list_first_page", "search", "link"):
+            row = results[name]
+            row["ratio_service_to_raw_p95"] = round(row["service"]["p95_ms"] / row["raw"]["p95_ms"], 2)
+        report = {
+            "benchmark": "portal",
+            "when": now.isoformat().replace("+00:00", "Z"),
+            "documents": len(records),
+            "samples": n,
+            "seed_seconds": round(seed_seconds, 1),
+            "targets_ms_p95": {"list_first_page": 50, "search": 100, "link": 20},
+            "results": results,
+        }
+    finally:
+        context.install(None)
+        azurite.stop()
+
+    print(f"{'operation':<18}{'path':<9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
+    for name in ("list_first_page", "search", "link"):
+        for path in ("service", "http", "raw"):
+            s = report["results"][name][path]
+            print(f"{name:<18}{path:<9}{s['median_ms']:>11}{s['p95_ms']:>9}{s['max_ms']:>9}")
+    floor = report["results"]["devhost_floor_404"]
+    print(f"{'devhost floor':<18}{'http':<9}{floor['median_ms']:>11}{floor['p95_ms']:>9}{floor['max_ms']:>9}")
+    RESULTS.mkdir(exist_ok=True)
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    (RESULTS / f"portal-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written bench/results/portal-{stamp}.json")
+
+
+if __name__ == "__main__":
+    main()
