@@ -14,12 +14,16 @@ cleanup() {
     fi
     if [ -n "$AZURITE_PID" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
         say "stopping Azurite (pid $AZURITE_PID)"
-        kill -TERM "$AZURITE_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$AZURITE_PID" 2>/dev/null || break
-            sleep 0.1
+        # SIGINT is Azurite's graceful close (it saves its table/metadata database); TERM, then
+        # KILL only if it does not go within 10 s (a KILL may lose the last ~5 s of writes).
+        kill -INT "$AZURITE_PID" 2>/dev/null || true
+        for signal in TERM KILL; do
+            for _ in $(seq 1 100); do
+                kill -0 "$AZURITE_PID" 2>/dev/null || break 2
+                sleep 0.1
+            done
+            kill "-$signal" "$AZURITE_PID" 2>/dev/null || true
         done
-        kill -KILL "$AZURITE_PID" 2>/dev/null || true
         wait "$AZURITE_PID" 2>/dev/null || true
     fi
 }
@@ -38,7 +42,7 @@ done
 
 mkdir -p .local/azurite
 say "starting Azurite (data in .local/azurite, log in .local/azurite.log)"
-node_modules/.bin/azurite --silent --skipApiVersionCheck --disableProductStyleUrl \
+node_modules/.bin/azurite --silent --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry \
     --location .local/azurite \
     --blobHost 127.0.0.1 --blobPort 10000 \
     --queueHost 127.0.0.1 --queuePort 10001 \
