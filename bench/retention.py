@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 import time
@@ -57,6 +58,28 @@ class OpCounter:
             self.count += 1
 
 
+class Timed:
+    """Wraps a real adapter and adds up the wall time spent in each of its methods."""
+
+    def __init__(self, real: Any, seconds: dict[str, float], prefix: str) -> None:
+        self._real, self._seconds, self._prefix = real, seconds, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._real, name)
+        if not callable(target):
+            return target
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return target(*args, **kwargs)
+            finally:
+                key = f"{self._prefix}.{name}"
+                self._seconds[key] = self._seconds.get(key, 0.0) + time.perf_counter() - t0
+
+        return timed
+
+
 @dataclass
 class Scenario:
     stored: int
@@ -66,6 +89,7 @@ class Scenario:
     sweep_requests: int
     deleted: int
     batches: int
+    step_seconds: dict[str, float]
 
     @property
     def per_second(self) -> float:
@@ -136,13 +160,21 @@ def run_scenario(stored: int, expired: int, workers: int) -> Scenario:
         setup = time.perf_counter() - started
 
         before = counter.count
+        steps: dict[str, float] = {}
         t0 = time.perf_counter()
-        result = sweep_documents(index, document_blobs(ctx), audit_log(ctx), clock, batch_size=100)
+        result = sweep_documents(
+            Timed(index, steps, "index"),
+            Timed(document_blobs(ctx), steps, "blobs"),
+            Timed(audit_log(ctx), steps, "audit"),
+            clock,
+            batch_size=100,
+        )
         seconds = time.perf_counter() - t0
         requests = counter.count - before
         assert result.total == expired, f"deleted {result.total} of {expired}"
         assert index.expired(NOW, 1) == []
-        return Scenario(stored, expired, round(setup, 1), round(seconds, 3), requests, result.total, result.batches)
+        return Scenario(stored, expired, round(setup, 1), round(seconds, 3), requests, result.total, result.batches,
+                        {k: round(v, 3) for k, v in sorted(steps.items())})
     finally:
         azurite.stop()
 
@@ -153,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stored", default="1000,100000", help="comma-separated totals stored (default 1000,100000)")
     parser.add_argument("--workers", type=int, default=8, help="setup threads (the sweep itself is one thread)")
     args = parser.parse_args(argv)
+    # SIGTERM → SystemExit, so each scenario's `finally` stops its Azurite.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scenarios = []
     for stored in (int(x) for x in args.stored.split(",")):
         print(f"scenario: {args.expired} expired among {stored} stored (fresh Azurite)", file=sys.stderr)
@@ -162,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     for s in scenarios:
         print(f"{s.stored:>8} {s.expired:>8} {s.sweep_seconds:>9.2f} {s.per_second:>8.1f} {s.sweep_requests:>9} "
               f"{s.sweep_requests / s.deleted:>8.2f} {s.setup_seconds:>8.1f}")
+    for s in scenarios:
+        steps = ", ".join(f"{k} {v:.2f}" for k, v in s.step_seconds.items())
+        print(f"  {s.stored:>8} stored, seconds per step: {steps}")
     base, big = scenarios[0], scenarios[-1]
     ratio_time = big.sweep_seconds / base.sweep_seconds
     ratio_requests = big.sweep_requests / base.sweep_requests
