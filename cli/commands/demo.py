@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import random
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from cli.commands.generate import MONTHS, CompanyInfo, render_pdf
 from shared.adapters.companies import company_store
 from shared.adapters.dev_directory import dev_directory, dev_tenant
+from shared.adapters.filing import filing_service
 from shared.adapters.grants import grant_store
 from shared.adapters.index import document_index
 from shared.domain.companies import Company
+from shared.domain.documents import TYPE_NAMES
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from shared.domain.incoming import content_sha256, doc_id, parse_name
 from shared.domain.lines import ALLOWED, LINES
+from shared.settings import Settings
 
 SEED = 20261127
+DEFAULT_INSURER = Settings().insurer_name
 DEMO_CUSTOMER = "demo.kunde@muster-ag.ch"
 DEMO_ADVISOR = "berater@versicherer.ch"
 # Demo records carry this fixed time so a re-seed writes exactly the same values.
@@ -66,30 +70,6 @@ COMPANIES = (
 # Documents per allowed (line, type) pair: 9 pairs x 3 + 7 pairs x 2 = 41 documents.
 DOCUMENTS_PER_TYPE = {"100001": 3, "100002": 2}
 
-_TITLES = {
-    "payment_letter": {"de": "Zahlungsbrief", "fr": "Lettre de paiement", "it": "Lettera di pagamento"},
-    "benefit_statement": {
-        "de": "Leistungsabrechnung",
-        "fr": "Décompte de prestations",
-        "it": "Conteggio delle prestazioni",
-    },
-    "cover_confirmation": {
-        "de": "Kostengutsprache",
-        "fr": "Lettre de prise en charge",
-        "it": "Lettera di assunzione dei costi",
-    },
-    "waiting_letter": {"de": "Wartebrief", "fr": "Lettre demandant de patienter", "it": "Lettera di attesa"},
-    "cost_reimbursement": {
-        "de": "Rückerstattung der Kosten",
-        "fr": "Remboursement des frais",
-        "it": "Rimborso delle spese",
-    },
-}
-_MONTHS = {
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-}
 # Invented people: the demo holds no real personal data.
 _PEOPLE = (
     "Anna Keller", "Jürg Müller", "Marie Dubois", "Luca Bernasconi", "Ursula Meier", "Nicolas Girard",
@@ -120,11 +100,11 @@ class SeedReport:
     already_filed: int = 0
     waiting: int = 0
     filed_now: int = 0
-    todo: list[str] = field(default_factory=list)
 
 
-def demo_documents() -> list[DemoDocument]:
-    """The demo documents: every allowed type of every line of 100001 and 100002, fixed seed."""
+def demo_documents(insurer: str = DEFAULT_INSURER) -> list[DemoDocument]:
+    """Every allowed type of every line of 100001 and 100002, a fixed number of each, fixed seed;
+    the letters themselves come from the sample generator (`python -m cli generate`)."""
     rng = random.Random(SEED)
     documents = []
     for company in COMPANIES:
@@ -134,54 +114,30 @@ def demo_documents() -> list[DemoDocument]:
                 continue
             for doc_type in sorted(ALLOWED[line]):
                 for _ in range(per_type):
-                    documents.append(_document(rng, company, line, doc_type))
+                    documents.append(_document(rng, company, line, doc_type, insurer))
     return documents
 
 
-def _document(rng: random.Random, company: Company, line: str, doc_type: str) -> DemoDocument:
-    doc_date = date(2025, 1, 6) + timedelta(days=rng.randrange(0, 420))
-    reference = f"{line[:1]}{rng.randrange(100000, 999999)}"
-    case_number = f"S-{doc_date.year}-{rng.randrange(10000, 99999)}"
-    person = rng.choice(_PEOPLE)
+def _document(rng: random.Random, company: Company, line: str, doc_type: str, insurer: str) -> DemoDocument:
+    day = date(2025, 1, 6) + timedelta(days=rng.randrange(0, 420))
     language = rng.choice(("de", "de", "fr", "it"))
-    month = _MONTHS[language].split()[doc_date.month - 1]
-    title = f"{_TITLES[doc_type][language]} {month} {doc_date.year}"
-    name = f"{company.customer_number}/{line}/{doc_type}/{doc_date.isoformat()}_{reference}.pdf"
-    content = _pdf(company, line, title, reference, case_number, person, doc_date)
+    reference = f"{line[0]}-{day.year}-{rng.randrange(10**6):06d}"
+    case_number = f"S{rng.randrange(10**7):07d}"
+    person = rng.choice(_PEOPLE)
+    days_paid = rng.randrange(1, 31)
+    daily = rng.randrange(8000, 40000) / 100
+    month = MONTHS[language].split()[day.month - 1]
+    title = f"{TYPE_NAMES[doc_type][language]} {month} {day.year}"
+    info = CompanyInfo(company.customer_number, company.name, company.lines)
+    content = render_pdf(insurer, info, line, language, title, reference, case_number, person, day, days_paid, daily)
     metadata = {
         "title": urllib.parse.quote(title),
         "case_number": urllib.parse.quote(case_number),
         "insured_person": urllib.parse.quote(person),
         "language": language,
     }
+    name = f"{company.customer_number}/{line}/{doc_type}/{day.isoformat()}_{reference}.pdf"
     return DemoDocument(name, content, metadata)
-
-
-def _pdf(
-    company: Company, line: str, title: str, reference: str, case_number: str, person: str, doc_date: date
-) -> bytes:
-    """A small real PDF; a fixed creation date keeps the bytes (and so the doc id) stable."""
-    from fpdf import FPDF  # a dev dependency: the demo is local only
-
-    pdf = FPDF()
-    pdf.set_creation_date(DEMO_TIME)
-    pdf.set_title(title)
-    pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=16)
-    pdf.cell(text=title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    for text in (
-        f"{company.name} ({company.customer_number}) - {line}",
-        f"Datum / date / data: {doc_date.isoformat()}",
-        f"Referenz / référence / riferimento: {reference}",
-        f"Fall / cas / caso: {case_number}",
-        f"Versicherte Person / personne assurée / persona assicurata: {person}",
-        "Demo document - generated, no real data.",
-    ):
-        pdf.cell(text=text, new_x="LMARGIN", new_y="NEXT")
-    buffer = io.BytesIO()
-    pdf.output(buffer)
-    return buffer.getvalue()
 
 
 def demo_grant_id(customer_number: str, email: str) -> str:
@@ -226,10 +182,12 @@ def _seed_grant(ctx: Any) -> str:
 def _seed_documents(ctx: Any, report: SeedReport, file_now: bool) -> None:
     index = document_index(ctx)
     incoming = ctx.storage.container("incoming")
-    for document in demo_documents():
+    pending = []
+    for document in demo_documents(ctx.settings.insurer_name):
         if index.get(document.customer_number, document.doc_id) is not None:
             report.already_filed += 1
             continue
+        pending.append(document.name)
         blob = incoming.get_blob_client(document.name)
         if blob.exists():
             report.waiting += 1
@@ -237,7 +195,10 @@ def _seed_documents(ctx: Any, report: SeedReport, file_now: bool) -> None:
         blob.upload_blob(document.content, metadata=document.metadata, overwrite=True)
         report.dropped += 1
     if file_now:
-        report.todo.append("--file-now: the filing service is not available yet; the blob trigger files them")
+        service = filing_service(ctx)
+        for name in pending:
+            service.file(name)
+            report.filed_now += 1
 
 
 def register(subparsers: Any) -> None:
@@ -266,6 +227,6 @@ def _seed_command(args: argparse.Namespace) -> int:
         f"documents: {report.dropped} dropped into incoming, {report.waiting} already waiting, "
         f"{report.already_filed} already filed"
     )
-    for line in report.todo:
-        print(f"note: {line}")
+    if args.file_now:
+        print(f"filed now: {report.filed_now}")
     return 0

@@ -9,6 +9,7 @@ from cli.commands.demo import COMPANIES, DEMO_CUSTOMER, demo_documents, seed
 from shared.adapters.companies import company_store
 from shared.adapters.dev_directory import dev_tenant, oid_for
 from shared.adapters.grants import grant_store
+from shared.adapters.index import document_index
 from shared.context import AppContext
 from shared.domain.identity import GrantStatus
 from shared.domain.incoming import decode_metadata, parse_name
@@ -60,3 +61,21 @@ def test_seed_writes_the_companies_the_grant_and_the_documents_once(ctx: AppCont
     assert len(grant_store(ctx).for_company("100001")) == 1
     names = sorted(b.name for b in ctx.storage.container("incoming").list_blobs())
     assert names == sorted(d.name for d in demo_documents())
+
+
+def test_file_now_files_every_demo_document_through_the_filing_service(ctx: AppContext) -> None:
+    """GIVEN a seed with --file-now THEN every document is indexed and incoming is empty; a second
+    seed finds them all filed and drops nothing."""
+    report = seed(ctx, file_now=True)
+    documents = demo_documents(ctx.settings.insurer_name)
+    assert report.filed_now == len(documents)
+    index = document_index(ctx)
+    for document in documents:
+        record = index.get(document.customer_number, document.doc_id)
+        assert record is not None, document.name
+    assert list(ctx.storage.container("incoming").list_blobs()) == []
+    muster_items, _ = index.list_documents("100001", ["IJM", "LAA", "LAAC"], limit=100)
+    assert len(muster_items) == sum(1 for d in documents if d.customer_number == "100001")
+
+    again = seed(ctx)
+    assert again.already_filed == len(documents) and again.dropped == 0 and again.waiting == 0
