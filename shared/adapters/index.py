@@ -6,7 +6,7 @@ Layout (every key is built from validated, key-safe parts — never from user te
 | ---------- | ------------------------- | ----------------------------- | ---------------------------- |
 | docindex   | `{customer}-{LINE}`       | `{sortkey}`                   | list one line, newest first  |
 | docsearch  | `{customer}`              | `{bucket}-{sortkey}`          | search, one bucket = range   |
-| docids     | `{doc_id}`                | `{customer}`                  | get / find by id             |
+| docids     | first char of doc_id      | `{doc_id}`                    | get / find: one point read   |
 | docexpiry  | `{yyyymmdd}` of deletes_at| `{customer}-{doc_id}`         | expired: day partitions ≤ now|
 
 `sortkey` = inverted doc_date, inverted published_at, doc_id: ascending RowKey order is
@@ -38,7 +38,7 @@ _MAX_MS: Final = 10**13 - 1
 _DOC_ID: Final = re.compile(r"[a-z2-7]{32}", re.ASCII)
 CURSOR: Final = re.compile(r"[0-9]{7}-[0-9]{13}-[a-z2-7]{32}", re.ASCII)
 MAX_LIMIT: Final = 200
-SEARCH_PAGE: Final = 500
+SEARCH_FIRST: Final = 60  # first read of a search stream; later reads grow 4-fold up to 1000
 MAX_EXAMINED: Final = 5000  # a search never reads more entities than this per call
 _TS: Final = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -148,7 +148,9 @@ class DocumentIndex:
                 {"PartitionKey": record.customer_number, "RowKey": f"{b}-{key}", "words": joined, **fields}
                 for b in buckets(found)
             ],
-            "id": [{"PartitionKey": record.doc_id, "RowKey": record.customer_number, **fields}],
+            # 32 partitions by the id's first base32 character: point reads by id alone, and
+            # put_many can still batch (a partition per doc_id could not).
+            "id": [{"PartitionKey": record.doc_id[0], "RowKey": record.doc_id, **fields}],
         }
 
     def _tables(self) -> dict[str, TableClient]:
@@ -201,18 +203,17 @@ class DocumentIndex:
     def get(self, customer_number: str, doc_id: str) -> DocumentRecord | None:
         if not valid_customer_number(customer_number) or not _DOC_ID.fullmatch(doc_id):
             return None
-        try:
-            return _record(self.ids.get_entity(doc_id, customer_number))
-        except ResourceNotFoundError:
-            return None
+        found = self.find(doc_id)
+        return found if found is not None and found.customer_number == customer_number else None
 
     def find(self, doc_id: str) -> DocumentRecord | None:
-        """A document by id alone (the advisor's withdraw knows no company); None if unknown."""
+        """A document by id alone (the advisor's withdraw knows no company); one point read."""
         if not _DOC_ID.fullmatch(doc_id):
             return None
-        for entity in self.ids.query_entities("PartitionKey eq @pk", parameters={"pk": doc_id}, results_per_page=2):
-            return _record(entity)
-        return None
+        try:
+            return _record(self.ids.get_entity(doc_id[0], doc_id))
+        except ResourceNotFoundError:
+            return None
 
     def list_documents(
         self,
@@ -262,7 +263,7 @@ class DocumentIndex:
         driver_types = sorted(type_hits[driver] - ({t for t in allowed if t != doc_type} if doc_type else set()))
         if driver_types:
             streams += [
-                self._list_stream(customer_number, line, driver_types, date_from, date_to, cursor, SEARCH_PAGE)
+                self._list_stream(customer_number, line, driver_types, date_from, date_to, cursor, SEARCH_FIRST)
                 for line in wanted
                 if set(driver_types) & ALLOWED[line]
             ]
@@ -309,9 +310,7 @@ class DocumentIndex:
         params: dict[str, Any] = {"pk": f"{customer_number}-{line}"}
         _range(clauses, params, "", date_from, date_to, cursor)
         _types(clauses, params, doc_types)
-        query = self.lists.query_entities(" and ".join(clauses), parameters=params, results_per_page=min(page, 1000))
-        for entity in query:
-            yield entity["RowKey"], entity
+        return _chunked(self.lists, clauses, params, page, 0)
 
     def _search_stream(
         self,
@@ -331,9 +330,27 @@ class DocumentIndex:
             clauses.append("( " + " or ".join(f"line eq @l{i}" for i in range(len(lines))) + " )")
             params.update({f"l{i}": line for i, line in enumerate(lines)})
         _types(clauses, params, [doc_type] if doc_type else None)
-        query = self.search_table.query_entities(" and ".join(clauses), parameters=params, results_per_page=SEARCH_PAGE)
-        for entity in query:
-            yield entity["RowKey"][len(head):], entity
+        return _chunked(self.search_table, clauses, params, SEARCH_FIRST, len(head))
+
+
+def _chunked(
+    table: TableClient, clauses: list[str], params: dict[str, Any], first: int, head_len: int
+) -> Iterator[tuple[str, Any]]:
+    """Read a RowKey range in growing chunks: small first (a page of 50 needs ~51 entities),
+    larger while the caller keeps reading (a selective search). Each chunk restarts after the
+    last RowKey seen, so it needs no continuation token. Yields (sortkey, entity)."""
+    query_filter = " and ".join(clauses)
+    size = max(1, min(first, 1000))
+    params = dict(params)
+    while True:
+        pages = table.query_entities(query_filter, parameters=params, results_per_page=size).by_page()
+        page = list(next(pages, []))
+        for entity in page:
+            yield entity["RowKey"][head_len:], entity
+        if not page or getattr(pages, "continuation_token", None) is None:
+            return
+        params["after"] = page[-1]["RowKey"]
+        size = min(size * 4, 1000)
 
 
 def _type_words(doc_type: str) -> list[str]:

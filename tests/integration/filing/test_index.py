@@ -10,7 +10,7 @@ from shared.adapters.index import DocumentIndex, IndexError_
 from tests.integration.filing.conftest import record
 
 
-def test_put_get_find_roundtrip(index: DocumentIndex) -> None:
+def test_put_get_roundtrip(index: DocumentIndex) -> None:
     rec = record(1, title="Décompte März", insured="Anna Müller")
     index.put(rec)
     index.put(rec)  # idempotent
@@ -109,3 +109,17 @@ def test_bad_arguments_are_refused(index: DocumentIndex) -> None:
         index.list_documents("100001", ["LAA"], cursor="x' or 1 eq 1")
     with pytest.raises(IndexError_):
         index.list_documents("100001", [])
+
+
+def test_search_reads_past_many_non_matching_entries_in_growing_chunks(index: DocumentIndex) -> None:
+    """A selective second word: most of the driver's bucket fails the check; the read goes on
+    chunk after chunk (60, 240, ...) until the page is full."""
+    base = datetime(2026, 2, 1, tzinfo=UTC)
+    recs = [record(i, title="Abrechnung", insured=("Zora" if i % 40 == 0 else "Anna"),
+                   published=base + timedelta(minutes=i)) for i in range(400)]
+    index.put_many(recs)
+    found, cursor = index.search("100001", ["LAA"], ["abrechnung", "zora"], limit=5)
+    assert len(found) == 5 and cursor is not None
+    rest, cursor2 = index.search("100001", ["LAA"], ["abrechnung", "zora"], limit=50, cursor=cursor)
+    assert len(found) + len(rest) == 10 and cursor2 is None
+    assert all(r.insured_person == "Zora" for r in found + rest)
