@@ -110,30 +110,27 @@ def file_document(
     title: str = "",
     case_number: str = "",
     insured_person: str = "",
-    published_at: Any = None,
     content: bytes | None = None,
 ) -> Any:
-    """Store a document the way filing leaves it: the PDF under its blob name, then its
-    index entities through the index's own put() (the filing service files the same way)."""
-    from datetime import date, timedelta
+    """Drop a real PDF into `incoming` and file it through the real filing service, as the
+    blob trigger would; returns the index record (published now, by the test's clock)."""
+    import urllib.parse
 
+    from shared.adapters.companies import company_store
+    from shared.adapters.filing import filing_service
     from shared.adapters.index import document_index
-    from shared.domain.documents import DocumentRecord
-    from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name
+    from shared.domain.companies import Company
 
-    parsed = IncomingName(customer_number, line, doc_type, date.fromisoformat(doc_date), reference)
-    data = content or make_pdf(f"{customer_number} {line} {doc_type} {doc_date} {reference} {title}")
-    digest = content_sha256(data)
-    document_id = doc_id(parsed, digest)
-    blob_name = document_blob_name(parsed, document_id)
-    ctx.storage.container("documents").upload_blob(blob_name, data, overwrite=True)
-    published = published_at or ctx.clock.now()
-    record = DocumentRecord(
-        doc_id=document_id, customer_number=customer_number, line=line, doc_type=doc_type,
-        doc_date=parsed.doc_date, reference=reference, title=title, case_number=case_number,
-        insured_person=insured_person, language="de", size=len(data), published_at=published,
-        deletes_at=published + timedelta(days=ctx.settings.retention_days), blob_name=blob_name,
-        content_sha256=digest, source_name=f"{customer_number}/{line}/{doc_type}/{doc_date}_{reference}.pdf",
-    )
-    document_index(ctx).put(record)
+    companies = company_store(ctx)
+    if companies.get(customer_number) is None:
+        companies.put(Company(customer_number, f"Firma {customer_number}", ("IJM", "LAA", "LAAC"), enrolled=True))
+    name = f"{customer_number}/{line}/{doc_type}/{doc_date}_{reference}.pdf"
+    meta = {"title": title, "case_number": case_number, "insured_person": insured_person}
+    metadata = {k: urllib.parse.quote(v, safe="") for k, v in meta.items() if v}
+    data = content or make_pdf(f"{name} {title} {insured_person}")
+    ctx.storage.container("incoming").upload_blob(name, data, metadata=metadata, overwrite=True)
+    result = filing_service(ctx).file(name)
+    assert result.doc_id, f"not filed: {result}"
+    record = document_index(ctx).get(customer_number, result.doc_id)
+    assert record is not None
     return record
