@@ -14,6 +14,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from azure.core.exceptions import AzureError
+
 from devhost.local_settings import LocalSettingsError, load_local_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     from devhost.host import DevHost
     from shared import context
 
-    context.current().storage.ensure()
+    try:
+        context.current().storage.ensure()
+    except AzureError as exc:
+        print(f"devhost: storage does not answer ({type(exc).__name__}); is Azurite running?", file=sys.stderr)
+        return 1
     host = DevHost(
         function_app.app,
         "127.0.0.1",

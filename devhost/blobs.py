@@ -152,6 +152,9 @@ class BlobWatcher:
                 self.scan()
             except AzureError as exc:
                 log.warning("blob watcher: storage did not answer (%s); retrying", type(exc).__name__)
+            except Exception:
+                # A bug here must not silently stop the trigger for the rest of the session.
+                log.exception("blob watcher: scan failed; retrying")
             self._stop.wait(self.poll_interval)
 
     def _due(self, target: BlobTarget, blob: Any) -> bool:

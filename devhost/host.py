@@ -63,8 +63,11 @@ class DevHost:
                 storage, self.blob_targets, self.invocations, poll_interval=poll_interval, max_attempts=max_attempts
             )
             self.add_service(self.blob_watcher)
-        if run_timers and timers:
-            self.add_service(self.scheduler)
+        if run_timers:
+            for name, error in self.schedule_errors.items():
+                log.error("timer %s is not scheduled: %s", name, error)
+            if timers:
+                self.add_service(self.scheduler)
 
     @property
     def base_url(self) -> str:

@@ -34,9 +34,12 @@ class TimerTarget:
         return str(self.function.get_function_name())
 
 
-def timer_targets(functions: list[Any], settings: Mapping[str, str]) -> tuple[list[TimerTarget], dict[str, str]]:
+def timer_targets(
+    functions: list[Any], settings: Mapping[str, str], now: datetime | None = None
+) -> tuple[list[TimerTarget], dict[str, str]]:
     """The app's timers with parsed schedules, and the errors of those that cannot be scheduled
     (the real host disables such a function and reports it; the others keep running)."""
+    now = now or datetime.now(UTC)
     targets: list[TimerTarget] = []
     errors: dict[str, str] = {}
     for fn in functions:
@@ -45,9 +48,9 @@ def timer_targets(functions: list[Any], settings: Mapping[str, str]) -> tuple[li
             continue
         try:
             schedule = parse(resolve(str(trigger.schedule), dict(settings)))
+            schedule.next_after(now)  # a schedule that never occurs is refused here, not in the loop
         except ScheduleError as exc:
             errors[fn.get_function_name()] = str(exc)
-            log.error("timer %s is not scheduled: %s", fn.get_function_name(), exc)
             continue
         targets.append(TimerTarget(fn, schedule, bool(trigger.run_on_startup)))
     return targets, errors
@@ -106,6 +109,12 @@ class TimerScheduler:
                 self._busy.discard(target.name)
 
     def _loop(self) -> None:
+        try:
+            self._schedule()
+        except Exception:
+            log.exception("timer scheduler stopped")
+
+    def _schedule(self) -> None:
         due = {t.name: t.schedule.next_after(self.now()) for t in self.targets}
         by_name = {t.name: t for t in self.targets}
         while not self._stop.is_set():

@@ -79,3 +79,23 @@ def test_app_setting_references_are_resolved_and_missing_ones_refused() -> None:
     assert resolve("%PORTAL_RETENTION_SCHEDULE%", {"PORTAL_RETENTION_SCHEDULE": "0 30 2 * * *"}) == "0 30 2 * * *"
     with pytest.raises(ScheduleError, match="NOT_SET"):
         resolve("%NOT_SET%", {})
+
+
+def test_a_timer_whose_schedule_never_occurs_is_reported_not_scheduled() -> None:
+    import azure.functions as func
+
+    from devhost.timers import timer_targets
+
+    app = func.FunctionApp()
+
+    @app.timer_trigger(schedule="0 0 0 31 Feb *", arg_name="timer")
+    def never(timer: func.TimerRequest) -> None:
+        return None
+
+    @app.timer_trigger(schedule="%EVERY_MINUTE%", arg_name="timer")
+    def minutely(timer: func.TimerRequest) -> None:
+        return None
+
+    targets, errors = timer_targets(list(app.get_functions()), {"EVERY_MINUTE": "0 * * * * *"}, at(2026, 1, 1))
+    assert [t.name for t in targets] == ["minutely"]
+    assert "never occurs" in errors["never"]
