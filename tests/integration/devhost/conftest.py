@@ -61,7 +61,7 @@ def make_app(*, every_second_timer: bool = False) -> func.FunctionApp:
 
     @app.blob_trigger(arg_name="doc", path="incoming/{name}", connection="AzureWebJobsStorage")
     def on_incoming(doc: func.InputStream) -> None:
-        metadata = doc.metadata or {}
+        metadata = getattr(doc, "metadata", None) or {}  # the concrete blob.InputStream has it
         with _received_lock:
             RECEIVED.setdefault(doc.name or "", []).append(
                 {"data": doc.read(), "length": doc.length, "uri": doc.uri, "metadata": dict(metadata)}

@@ -4,6 +4,7 @@ across a restart; bounded retries then a poison record; a blob the function dele
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import requests
 
@@ -12,7 +13,7 @@ from shared.adapters.storage import Storage
 from tests.integration.devhost.conftest import RECEIVED, HostFactory
 
 
-def about(name: str) -> object:
+def about(name: str) -> Callable[[Invocation], bool]:
     return lambda inv: inv.function == "on_incoming" and inv.subject == name
 
 

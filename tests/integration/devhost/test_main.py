@@ -48,7 +48,12 @@ def test_python_m_devhost_serves_the_app_with_local_settings(azurite: Azurite, t
         text=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or []], daemon=True).start()
+
+    def pump() -> None:
+        for text in process.stdout or []:
+            lines.put(text)
+
+    threading.Thread(target=pump, daemon=True).start()
     try:
         while True:
             line = lines.get(timeout=60)
