@@ -11,6 +11,7 @@ from typing import Any
 from shared.domain.documents import type_name
 from shared.domain.lines import ALLOWED, canonical_line
 from shared.services.documents import (
+    BadCursor,
     DocumentIndex,
     InvalidInput,
     ListQuery,
@@ -85,7 +86,11 @@ def build_view(
     if query.doc_type and query.doc_type not in ALLOWED[line]:
         query = ListQuery(query.lines, None, query.date_from, query.date_to, query.q, query.limit, query.cursor)
         view.filters["type"] = ""
-    page = list_documents(index, scope, query, words)
+    try:
+        page = list_documents(index, scope, query, words)
+    except BadCursor:
+        view.errors = {"cursor": "invalid"}
+        return view
     today = now.date()
     for record in page.items:
         days = (_day(record.deletes_at) - today).days

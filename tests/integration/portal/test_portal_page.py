@@ -88,6 +88,8 @@ def test_filters_and_errors_are_shown_on_the_page(http: Client, ctx: AppContext)
     bad = http.get("/portal?from=2026-99-01&q=x")
     assert bad.status_code == 200
     assert "Enter a valid date." in bad.text and 'aria-invalid="true"' in bad.text
+    stale = http.get("/portal?cursor=not-a-cursor")
+    assert stale.status_code == 200 and "Please correct the search or filters above." in stale.text
 
 
 def test_several_companies_get_a_switcher_and_foreign_is_404(http: Client, ctx: AppContext) -> None:
