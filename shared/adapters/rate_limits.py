@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime
 from typing import Any
 
 from azure.core import MatchConditions
@@ -56,6 +57,22 @@ class RateLimiter:
         # Under extreme contention fail closed: this is an abuse guard.
         log.warning("rate limit %s: too much contention, refusing", limit.action)
         raise RateLimited(limit.action, 1)
+
+
+    def purge(self, started_before: datetime) -> int:
+        """Delete counters whose window opened before `started_before` (hashed keys are still
+        pseudonymous personal data); returns how many. For the retention sweep."""
+        removed = 0
+        stale = self.table.query_entities(
+            "started lt @cutoff", parameters={"cutoff": started_before}, select=["PartitionKey", "RowKey"]
+        )
+        for entity in stale:
+            try:
+                self.table.delete_entity(entity["PartitionKey"], entity["RowKey"])
+            except ResourceNotFoundError:
+                continue
+            removed += 1
+        return removed
 
 
 def rate_limiter(ctx: Any) -> RateLimiter:

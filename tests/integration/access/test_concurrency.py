@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from shared.adapters.rate_limits import rate_limiter
+from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.rate_limit import RateLimit, RateLimited
 from tests.integration.access.conftest import mails_in, requests_in, token_from, valid_payload
@@ -62,3 +63,14 @@ def test_a_link_used_twice_at_once_verifies_once_and_notifies_once(http: Client,
     assert sum("result=used" in loc for loc in locations) == 5
     assert requests_in(ctx)[0].status == "pending"
     assert [m.kind for m in mails_in(ctx)].count("access_notice") == 1
+
+
+def test_purge_removes_only_old_windows(ctx: AppContext, clock: MutableClock) -> None:
+    limiter = rate_limiter(ctx)
+    limit = RateLimit("email.access_request", 5, timedelta(hours=1))
+    limiter.hit(limit, "old@muster-bau.ch")
+    clock.advance(timedelta(days=2))
+    limiter.hit(limit, "new@muster-bau.ch")
+    assert limiter.purge(clock.now() - timedelta(days=1)) == 1
+    assert limiter.purge(clock.now() - timedelta(days=1)) == 0
+    assert len(list(ctx.storage.table("ratelimits").list_entities())) == 1
