@@ -152,7 +152,10 @@ def read_form(req: func.HttpRequest, max_bytes: int = 16 * 1024) -> dict[str, li
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadRequest("The form is not valid UTF-8.") from exc
-    return urllib.parse.parse_qs(text, keep_blank_values=True, max_num_fields=100)
+    try:
+        return urllib.parse.parse_qs(text, keep_blank_values=True, max_num_fields=100)
+    except ValueError as exc:  # more than max_num_fields
+        raise BadRequest("The form has too many fields.") from exc
 
 
 def cookies(req: func.HttpRequest) -> dict[str, str]:

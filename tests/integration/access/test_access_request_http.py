@@ -198,3 +198,15 @@ def test_language_of_the_mail_defaults_to_the_page_language(http: Client, ctx: A
     [stored] = requests_in(ctx)
     assert stored.language == "it"
     assert mails_in(ctx)[0].subject.startswith("Confermi")
+
+
+def test_a_form_with_too_many_fields_is_400_not_500(http: Client, ctx: AppContext) -> None:
+    resp = http.post(URL, data=[(f"f{n}", "x") for n in range(150)])
+    assert resp.status_code == 400
+    assert resp.json()["status"] == 400
+    assert requests_in(ctx) == []
+
+
+def test_a_form_that_is_not_utf8_is_400(http: Client) -> None:
+    resp = http.post(URL, data=b"first_name=\xff\xfe", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status_code == 400
