@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devhost", description=__doc__)
     parser.add_argument("--port", type=int, default=7071)
     parser.add_argument("--settings", type=Path, default=ROOT / "local.settings.json")
-    parser.add_argument("--poll-interval", type=float, default=1.0, help="seconds between scans of incoming")
+    parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between scans of incoming")
     parser.add_argument("--no-blobs", action="store_true", help="do not watch incoming")
     parser.add_argument("--no-timers", action="store_true", help="do not run timers on their schedules")
     args = parser.parse_args(argv)

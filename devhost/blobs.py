@@ -71,7 +71,7 @@ class BlobWatcher:
         targets: list[BlobTarget],
         invocations: Invocations,
         *,
-        poll_interval: float = 1.0,
+        poll_interval: float = 0.5,
         max_attempts: int = 5,
         concurrency: int = 4,
     ) -> None:
@@ -118,7 +118,7 @@ class BlobWatcher:
     def scan(self) -> int:
         """One pass over every watched container; answers how many invocations ran."""
         storage = self._storage if self._storage is not None else self._bind()
-        work: list[tuple[BlobTarget, Any, str, str]] = []
+        work: list[tuple[BlobTarget, Any, str, str, int]] = []
         for container in sorted({t.container for t in self.targets}):
             client = storage.container(container)
             try:
@@ -127,8 +127,11 @@ class BlobWatcher:
                 continue
             for blob in blobs:
                 for target in self.targets:
-                    if target.container == container and target.wants(blob.name) and self._due(target, blob):
-                        work.append((target, client, blob.name, blob.etag))
+                    if target.container != container or not target.wants(blob.name):
+                        continue
+                    attempts = self._attempts_so_far(target, blob)
+                    if attempts is not None:
+                        work.append((target, client, blob.name, blob.etag, attempts))
         if work:
             with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="devhost-blob") as pool:
                 ran = sum(1 for result in pool.map(lambda item: self._process(*item), work) if result)
@@ -157,19 +160,19 @@ class BlobWatcher:
                 log.exception("blob watcher: scan failed; retrying")
             self._stop.wait(self.poll_interval)
 
-    def _due(self, target: BlobTarget, blob: Any) -> bool:
+    def _attempts_so_far(self, target: BlobTarget, blob: Any) -> int | None:
+        """Failed attempts on this blob version, or None when it is settled (done or poisoned)."""
         key = (target.name, target.container, blob.name, blob.etag)
         if key in self._settled:
-            return False
+            return None
         receipt = self.receipts.get(target.name, target.container, blob.name, blob.etag)
         if receipt is not None and receipt.settled:
             self._settled.add(key)
-            return False
-        return True
+            return None
+        return receipt.attempts if receipt else 0
 
-    def _process(self, target: BlobTarget, client: Any, name: str, etag: str) -> bool:
-        receipt = self.receipts.get(target.name, target.container, name, etag)
-        attempts = (receipt.attempts if receipt else 0) + 1
+    def _process(self, target: BlobTarget, client: Any, name: str, etag: str, failed_before: int) -> bool:
+        attempts = failed_before + 1
         blob_client = client.get_blob_client(name)
         try:
             # Only the version this receipt is about: a blob replaced meanwhile is a new version.

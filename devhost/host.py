@@ -38,7 +38,7 @@ class DevHost:
         route_prefix: str = "",
         watch_blobs: bool = True,
         run_timers: bool = True,
-        poll_interval: float = 1.0,
+        poll_interval: float = 0.5,
         max_attempts: int = 5,
         storage: Callable[[], Any] = _context_storage,
         settings: Mapping[str, str] | None = None,
