@@ -16,6 +16,7 @@ from devhost.routes import Route, compile_route, is_reserved, order
 
 log = logging.getLogger("devhost")
 
+MAX_REQUEST_BYTES = 100 * 1024 * 1024
 AdminHandler = Callable[[str, str, bytes], tuple[int, bytes]]
 
 
@@ -117,7 +118,18 @@ class HttpFrontEnd:
                 return
 
             def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if not 0 <= length <= MAX_REQUEST_BYTES:
+                    # The host refuses these before any function runs (its limit is 100 MB).
+                    self.send_response(400 if length < 0 else 413)
+                    self.send_header("Content-Length", "0")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.close_connection = True
+                    return
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, out_headers, payload = front.dispatch(

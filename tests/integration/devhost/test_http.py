@@ -81,3 +81,13 @@ def test_the_host_binds_to_loopback_only() -> None:
         assert "loopback" in str(exc)
     else:
         raise AssertionError("binding to all interfaces must be refused")
+
+
+def test_a_bad_or_oversized_content_length_is_refused_before_the_function(make_host: HostFactory) -> None:
+    import socket
+
+    host = make_host(watch_blobs=False, run_timers=False)
+    for length, status in (("abc", b"400"), (str(200 * 1024 * 1024), b"413")):
+        with socket.create_connection(("127.0.0.1", host.http.port), timeout=10) as sock:
+            sock.sendall(f"POST /api/t/echo HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode())
+            assert sock.recv(64).split(b" ")[1] == status
