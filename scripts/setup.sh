@@ -31,7 +31,6 @@ fi
 REQ_HASH="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
 if ! stamp_ok .venv/.requirements.sha256 "$REQ_HASH"; then
     say "installing Python packages (requirements-dev.txt)"
-    .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -r requirements-dev.txt
     echo "$REQ_HASH" > .venv/.requirements.sha256
 fi
