@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from azure.core.exceptions import AzureError
 from azure.storage.blob import BlobSasPermissions, generate_blob_sas
 
 from devhost.host import DevHost
@@ -93,8 +94,15 @@ def _seed_chunk(job: tuple[Settings, list[DocumentRecord]]) -> int:
     index = DocumentIndex(
         storage.table("docindex"), storage.table("docsearch"), storage.table("docids"), storage.table("docexpiry")
     )
-    index.put_many(chunk)
-    return len(chunk)
+    for attempt in range(5):  # an overloaded Azurite resets connections; put_many only upserts
+        try:
+            index.put_many(chunk)
+            return len(chunk)
+        except AzureError:
+            if attempt == 4:
+                raise
+            time.sleep(2**attempt)
+    return 0
 
 
 def seed(settings: Settings, records: list[DocumentRecord], processes: int) -> float:
@@ -105,7 +113,7 @@ def seed(settings: Settings, records: list[DocumentRecord], processes: int) -> f
         done = 0
         for count in pool.map(_seed_chunk, chunks):
             done += count
-            if done % 5000 == 0:
+            if done % 2000 == 0:
                 print(f"  {done} indexed after {time.perf_counter() - started:.0f} s", flush=True)
     return time.perf_counter() - started
 

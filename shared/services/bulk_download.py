@@ -91,7 +91,6 @@ def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[Any], now: date
                 action="zip.document",
                 at=now,
                 actor=caller.principal.actor,
-                actor_email=caller.principal.email,
                 client=caller.client,
                 target=record.doc_id,
                 customer_number=record.customer_number,

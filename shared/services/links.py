@@ -1,6 +1,7 @@
 """Issuing a download link: one read-only, short-lived SAS for one document the caller may
 see, named readably in the caller's language — and recorded twice, in the audit log (what
-happened) and in the per-document link log (who received this document, for withdrawal)."""
+happened; people named by tid/oid only, as everywhere in the audit) and in the per-document
+link log (who received this document, with their address, for the advisor's withdrawal)."""
 
 from __future__ import annotations
 
@@ -114,7 +115,6 @@ def issue_link(
             action="link.issued",
             at=now,
             actor=caller.principal.actor,
-            actor_email=caller.principal.email,
             client=caller.client,
             target=record.doc_id,
             customer_number=record.customer_number,

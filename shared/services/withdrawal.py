@@ -104,7 +104,6 @@ def withdraw(
             action="document.withdrawn",
             at=now,
             actor=advisor.actor,
-            actor_email=advisor.email,
             client=client,
             target=record.doc_id,
             customer_number=record.customer_number,
