@@ -18,6 +18,7 @@ from shared.adapters.auth_http import require_advisor
 from shared.adapters.index import document_index
 from shared.adapters.link_log import link_log
 from shared.adapters.portal_http import caller_for, portal_problems
+from shared.adapters.problems import NotFound
 from shared.adapters.sas import link_signer
 from shared.adapters.web import client_address, endpoint, json_response, read_json
 from shared.domain.filenames import archive_name, content_disposition
@@ -103,7 +104,10 @@ def zip_response(ctx: context.AppContext, caller: Caller, company: Any, raw_ids:
         bulk_download.audit_all(ports, caller, records, now)
         # The Functions Python worker (azure-functions 1.x) sends a response body whole;
         # the archive is produced chunk by chunk and joined only here.
-        data = b"".join(bulk_download.stream_zip(ports, records, caller.language, now))
+        try:
+            data = b"".join(bulk_download.stream_zip(ports, records, caller.language, now))
+        except ResourceNotFoundError as exc:  # withdrawn or deleted while being packed
+            raise NotFound("A document is no longer available; reload the list.") from exc
     name = archive_name(records[0].customer_number, now.date().isoformat(), caller.language)
     return func.HttpResponse(
         data,

@@ -344,3 +344,15 @@ def test_withdrawal_removes_the_document_and_lists_its_links(http: Client, ctx: 
     )
     assert again.status_code == 404
     customer.close()
+
+
+def test_zip_of_a_document_whose_blob_vanished_is_404_not_500(http: Client, ctx: AppContext, docs: dict) -> None:
+    csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
+    ctx.storage.container("documents").delete_blob(docs["laa_old"].blob_name)
+    resp = http.post(
+        "/api/documents/zip",
+        json={"ids": [docs["laa_new"].doc_id, docs["laa_old"].doc_id]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert resp.status_code == 404
+    assert resp.headers["Content-Type"].startswith("application/problem+json")
