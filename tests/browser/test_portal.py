@@ -4,7 +4,7 @@ sign in through the dev login page, tabs, search, a real download, keyboard only
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,12 @@ def portal(ctx: AppContext, clock: MutableClock, devhost: DevHost) -> dict[str, 
             insured_person="Jürg Müller",
         ),
     }
+    # Published 340 days ago: deleted in 25 days, so the page warns about it.
+    clock.set(datetime.now(UTC) - timedelta(days=340))
+    docs["expiring"] = file_document(
+        ctx, "100001", "LAAC", "benefit_statement", "2025-12-01", "Z-9", title="Zusatz Dezember"
+    )
+    clock.set(datetime.now(UTC))
     return {"docs": docs, "base": devhost.base_url}
 
 
@@ -204,8 +210,11 @@ def test_axe_no_serious_violations(browser: Browser, portal: dict[str, Any], out
     page = context.new_page()
     try:
         _sign_in(page, portal["base"])
-        page.goto(f"{portal['base']}/portal?lang={lang}&line=LAA")
+        page.goto(f"{portal['base']}/portal?lang={lang}&line=LAAC")
+        assert page.locator(".expiring-warning").count() == 1
+        assert page.locator(".badge.expiring").count() == 1
         assert _serious(page) == []
+        page.screenshot(path=str(output_dir / f"portal-expiring-{lang}.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         assert _serious(page) == []
         page.screenshot(path=str(output_dir / f"portal-mobile-{lang}.png"), full_page=True)
