@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from shared.adapters.filing_blobs import TargetExists
 from shared.adapters.quarantine import Quarantine, quarantine
 from shared.domain.refusals import Reason
 
@@ -31,7 +32,12 @@ def requeue(q: Quarantine, names: list[str], reason: str | None, customer: str |
     if names:
         missing = 0
         for name in names:
-            target = q.requeue(name)
+            try:
+                target = q.requeue(name)
+            except TargetExists:
+                out.write(f"not requeued, incoming already holds a newer {name!r}\n")
+                missing += 1
+                continue
             if target is None:
                 out.write(f"not in quarantine: {name!r}\n")
                 missing += 1

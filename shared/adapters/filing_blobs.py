@@ -8,9 +8,10 @@ deleted under the identity of the old content.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
 from shared.domain.incoming import BlobChanged, CopyPending, IncomingBlob
@@ -58,16 +59,24 @@ class IncomingBlobs:
         self.container.upload_blob(name, content, overwrite=True, metadata=metadata or {})
 
 
+class TargetExists(Exception):
+    """The copy's target name is taken and must not be overwritten."""
+
+
 def copy_blob(target: ContainerClient, target_name: str, source: IncomingBlobs, blob: IncomingBlob,
-              metadata: dict[str, str]) -> None:
-    """Service-side copy of exactly the checked version (source ETag condition); idempotent."""
+              metadata: dict[str, str], *, only_if_absent: bool = False) -> None:
+    """Service-side copy of exactly the checked version (source ETag condition); idempotent
+    unless `only_if_absent`, which refuses to replace a blob already at the target."""
     client = target.get_blob_client(target_name)
+    conditions: dict[str, Any] = {"match_condition": MatchConditions.IfMissing} if only_if_absent else {}
     try:
         result = client.start_copy_from_url(
             source.url(blob.name), metadata=metadata,
-            source_etag=blob.etag, source_match_condition=MatchConditions.IfNotModified,
+            source_etag=blob.etag, source_match_condition=MatchConditions.IfNotModified, **conditions,
         )
-    except (ResourceNotFoundError, ResourceModifiedError) as exc:
+    except ResourceExistsError as exc:
+        raise TargetExists(target_name) from exc
+    except (ResourceModifiedError, ResourceNotFoundError) as exc:
         raise BlobChanged(blob.name) from exc
     if result.get("copy_status") not in (None, "success"):
         raise CopyPending(target_name)

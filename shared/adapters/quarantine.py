@@ -18,7 +18,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from shared.adapters.filing_blobs import IncomingBlobs, copy_blob
+from shared.adapters.filing_blobs import IncomingBlobs, TargetExists, copy_blob
 from shared.domain.incoming import IncomingBlob
 from shared.domain.refusals import Reason
 
@@ -91,7 +91,8 @@ class Quarantine:
 
     def requeue(self, name: str) -> str | None:
         """Put a quarantined document back into `incoming` under its original name (copy first,
-        then delete here: a crash in between leaves a copy in both, never in neither)."""
+        then delete here: a crash in between leaves a copy in both, never in neither).
+        Raises TargetExists rather than replace a newer blob waiting under that name."""
         props = self._props(name)
         if props is None:
             return None
@@ -99,7 +100,7 @@ class Quarantine:
         original = unquote(props.metadata.get("original_name", "")) or name
         source = IncomingBlobs(self.container)
         quarantined = IncomingBlob(name, int(props.size), str(props.etag), props.last_modified, metadata)
-        copy_blob(self.incoming.container, original, source, quarantined, metadata)
+        copy_blob(self.incoming.container, original, source, quarantined, metadata, only_if_absent=True)
         self.container.get_blob_client(name).delete_blob(etag=props.etag, match_condition=MatchConditions.IfNotModified)
         return original
 
@@ -109,7 +110,10 @@ class Quarantine:
                 continue
             if customer_number and not entry.original_name.startswith(customer_number + "/"):
                 continue
-            done = self.requeue(entry.name)
+            try:
+                done = self.requeue(entry.name)
+            except TargetExists:
+                continue  # a newer version waits in incoming; this copy stays here for ops to judge
             if done is not None:
                 yield done
 

@@ -137,3 +137,17 @@ def test_generate_drops_deterministic_documents_that_file(
     assert outcomes == {Outcome.FILED}
     filed = index.list_documents("100001", ["IJM", "LAA", "LAAC"], limit=50)[0]
     assert len(filed) == 6 and all(r.title and r.insured_person and r.language in {"de", "fr", "it"} for r in filed)
+
+
+def test_requeue_never_replaces_a_newer_blob_waiting_in_incoming(
+    ctx: AppContext, service: FilingService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "999999/LAA/benefit_statement/2026-02-01_R-3.pdf"
+    drop(ctx, name, make_pdf("old"))
+    assert service.file(name).reason == "unknown_customer"
+    newer = make_pdf("newer")
+    drop(ctx, name, newer)
+    assert main(["quarantine", "requeue", name]) == 1
+    assert "incoming already holds a newer" in capsys.readouterr().out
+    assert ctx.storage.container("incoming").download_blob(name).readall() == newer
+    assert blob_names(ctx, "quarantine") == [name]
