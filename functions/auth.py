@@ -15,6 +15,7 @@ from shared.adapters.companies import company_store
 from shared.adapters.entra import SignInFailed, configured, entra_client, identity_http
 from shared.adapters.grants import companies_of, grant_store
 from shared.adapters.problems import ServiceUnavailable
+from shared.adapters.sessions import lifetimes, session_store
 from shared.adapters.templates import render
 from shared.adapters.tokens import IdTokenValidator, JwksCache, TokenError, metadata_url, principal_claims
 from shared.adapters.web import cookies, endpoint, html_response, json_response, media_type, redirect
@@ -136,3 +137,16 @@ def me(req: func.HttpRequest) -> func.HttpResponse:
         }
     )
 
+
+
+def sweep(ctx: context.AppContext) -> tuple[int, int]:
+    """Delete expired sessions and abandoned sign-ins: (sessions, flows) removed."""
+    now = ctx.clock.now()
+    idle, absolute = lifetimes(ctx.settings)
+    return session_store(ctx).purge_expired(now, idle, absolute), flow_store(ctx).purge_expired(now)
+
+
+@bp.timer_trigger(schedule="0 20 * * * *", arg_name="timer", run_on_startup=False, use_monitor=False)
+def session_sweep(timer: func.TimerRequest) -> None:
+    sessions, flows = sweep(context.current())
+    log.info("session sweep: %d expired sessions, %d abandoned sign-ins removed", sessions, flows)

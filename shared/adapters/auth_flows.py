@@ -74,5 +74,22 @@ class FlowStore:
         return json.loads(entity["flow"]), str(entity.get("language", "de"))
 
 
+    def purge_expired(self, now: datetime) -> int:
+        """Delete sign-ins that were started but never completed."""
+        entities = self.table.query_entities(
+            "RowKey eq @row and created_at lt @cutoff",
+            parameters={"row": ROW, "cutoff": now - FLOW_TTL},
+            select=["PartitionKey"],
+        )
+        deleted = 0
+        for entity in list(entities):
+            try:
+                self.table.delete_entity(entity["PartitionKey"], ROW)
+            except ResourceNotFoundError:
+                continue
+            deleted += 1
+        return deleted
+
+
 def flow_store(ctx: Any) -> FlowStore:
     return ctx.memo("auth_flows", lambda: FlowStore(ctx.storage.table("sessions")))

@@ -141,3 +141,19 @@ def test_picker_form_post_signs_in_and_redirects(ctx: AppContext, http: Client) 
     resp = http.post("/api/dev/session", data={"email": "berater@versicherer.ch", "roles": "Advisor", "language": "fr"})
     assert resp.status_code == 303 and resp.headers["Location"] == "/advisor?lang=fr"
     assert http.get("/api/me").json()["roles"] == ["Advisor"]
+
+
+def test_sweep_removes_expired_sessions_and_abandoned_sign_ins(ctx: AppContext, clock: MutableClock) -> None:
+    from functions.auth import sweep
+    from shared.adapters.auth_flows import flow_store
+    from shared.domain.identity import Principal
+
+    store = session_store(ctx)
+    person = Principal("t", "o", "a@muster-ag.ch", "A")
+    old = store.create(person, "de", clock.now())
+    flow_store(ctx).save({"state": "s"}, "de", clock.now())
+    clock.advance(timedelta(minutes=31))
+    fresh = store.create(person, "de", clock.now())
+    assert sweep(ctx) == (1, 1)
+    assert store.get(old.session_id) is None and store.get(fresh.session_id) is not None
+    assert sweep(ctx) == (0, 0)
