@@ -18,7 +18,7 @@ from shared.adapters.problems import ServiceUnavailable
 from shared.adapters.sessions import lifetimes, session_store
 from shared.adapters.templates import render
 from shared.adapters.tokens import IdTokenValidator, JwksCache, TokenError, metadata_url, principal_claims
-from shared.adapters.web import cookies, endpoint, html_response, json_response, media_type, redirect
+from shared.adapters.web import cookies, endpoint, html_response, json_response, media_type, read_form, redirect
 from shared.domain.identity import Principal
 from shared.domain.languages import choose_language
 
@@ -72,9 +72,20 @@ def login(req: func.HttpRequest) -> func.HttpResponse:
     return redirect(str(flow["auth_uri"]), status=302, headers={"Set-Cookie": flow_cookie(ctx.settings, flow_id)})
 
 
+def _auth_response(req: func.HttpRequest) -> dict[str, str]:
+    """Entra posts the result (response_mode=form_post); a GET with a query is read the same way."""
+    if req.method.upper() == "POST":
+        if media_type(req) != "application/x-www-form-urlencoded":
+            return {}
+        return {k: v[-1] for k, v in read_form(req).items() if v}
+    return dict(req.params)
+
+
 @bp.route(route="api/auth/callback", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint("GET")
+@endpoint("GET", "POST")
 def callback(req: func.HttpRequest) -> func.HttpResponse:
+    """No CSRF token here by design: Entra's cross-site POST is bound to this browser by the
+    one-time flow cookie and msal's state, nonce and PKCE verifier."""
     ctx = context.current()
     lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
     taken = flow_store(ctx).take(cookies(req).get(flow_cookie_name(ctx.settings), ""), ctx.clock.now())
@@ -83,7 +94,7 @@ def callback(req: func.HttpRequest) -> func.HttpResponse:
         return _page("auth/refused.html", lang, 400, reason="stale")
     flow, lang = taken
     try:
-        raw = entra_client(ctx).finish_sign_in(flow, dict(req.params))
+        raw = entra_client(ctx).finish_sign_in(flow, _auth_response(req))
         claims = id_token_validator(ctx).validate(raw)
     except SignInFailed as exc:
         log.info("sign-in failed: %s", exc.code)

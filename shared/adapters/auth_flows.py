@@ -28,7 +28,11 @@ def flow_cookie_name(settings: Settings) -> str:
 
 
 def flow_cookie(settings: Settings, flow_id: str) -> str:
-    parts = [f"{flow_cookie_name(settings)}={flow_id}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    """SameSite=None in Azure: Entra's form_post callback is a cross-site POST, which a Lax
+    cookie would not accompany. Locally (plain HTTP, where browsers refuse None without
+    Secure) it stays Lax; the local sign-in is the dev picker anyway."""
+    same_site = "Lax" if settings.local_mode else "None"
+    parts = [f"{flow_cookie_name(settings)}={flow_id}", "Path=/", "HttpOnly", f"SameSite={same_site}"]
     parts.append(f"Max-Age={int(FLOW_TTL.total_seconds())}")
     if not settings.local_mode:
         parts.append("Secure")

@@ -83,6 +83,8 @@ class EntraClient:
                 redirect_uri=redirect_uri,
                 claims_challenge=self.claims_challenge(),
                 login_hint=login_hint,
+                # RFC 9700 4.3.1: the code arrives in a POST body, never in a URL (history, logs, Referer).
+                response_mode="form_post",
             )
         except (requests.RequestException, ValueError) as exc:
             raise SignInFailed("authority_unavailable") from exc

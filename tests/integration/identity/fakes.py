@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import secrets
 import ssl
@@ -140,6 +141,19 @@ class FakeEntraGraph:
                 self.end_headers()
                 self.wfile.write(raw)
 
+            def _form_post(self, action: str, fields: dict[str, str]) -> None:
+                """What Entra answers for response_mode=form_post: a self-submitting form."""
+                inputs = "".join(
+                    f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in fields.items()
+                )
+                page = f'<html><body><form method="POST" action="{html.escape(action)}">{inputs}</form></body></html>'
+                raw = page.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
             def _record(self, body: bytes) -> None:
                 with fake.lock:
                     fake.requests.append((self.command, self.path, dict(self.headers.items()), body))
@@ -160,10 +174,12 @@ class FakeEntraGraph:
                     with fake.lock:
                         fake.authorize_params.append(params)
                         fake.codes[code] = params
-                    target = (
-                        params["redirect_uri"] + "?" + urllib.parse.urlencode({"code": code, "state": params["state"]})
-                    )
-                    self._send(302, headers={"Location": target})
+                    result = {"code": code, "state": params["state"]}
+                    if params.get("response_mode") == "form_post":
+                        self._form_post(params["redirect_uri"], result)
+                    else:
+                        target = params["redirect_uri"] + "?" + urllib.parse.urlencode(result)
+                        self._send(302, headers={"Location": target})
                 else:
                     self._send(404, {"error": "not_found"})
 

@@ -6,8 +6,9 @@ endpoint, which answers with a code, and brings that back to the callback.
 
 from __future__ import annotations
 
+import html
 import json
-import urllib.parse
+import re
 from datetime import UTC, datetime
 
 import requests
@@ -25,13 +26,19 @@ def _sync_clock(ctx: AppContext) -> None:
     ctx.clock.set(datetime.now(UTC).replace(microsecond=0))  # type: ignore[attr-defined]
 
 
+def authorize(browser: requests.Session, location: str) -> dict[str, str]:
+    """Play the browser at Entra: the form_post page's hidden fields, checked to go to our callback."""
+    page = browser.get(location, allow_redirects=False)
+    assert page.status_code == 200
+    action = re.search(r'<form method="POST" action="([^"]+)"', page.text)
+    assert action and html.unescape(action.group(1)) == "http://127.0.0.1:7071/api/auth/callback"
+    return {html.unescape(k): html.unescape(v) for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page.text)}
+
+
 def sign_in(http: Client, browser: requests.Session) -> requests.Response:
     start = http.get("/api/auth/login?lang=fr", allow_redirects=False)
     assert start.status_code == 302, start.text
-    authorize = browser.get(start.headers["Location"], allow_redirects=False)
-    assert authorize.status_code == 302
-    back = urllib.parse.urlsplit(authorize.headers["Location"])
-    return http.get(f"/api/auth/callback?{back.query}", allow_redirects=False)
+    return http.post("/api/auth/callback", data=authorize(browser, start.headers["Location"]))
 
 
 def test_code_flow_with_pkce_and_claims_request_creates_a_session(
@@ -48,7 +55,7 @@ def test_code_flow_with_pkce_and_claims_request_creates_a_session(
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) >= 43
     assert params["redirect_uri"] == "http://127.0.0.1:7071/api/auth/callback"
     assert json.loads(params["claims"]) == {"id_token": {"acrs": {"essential": True, "value": "c1"}}}
-    assert "openid" in params["scope"].split()
+    assert "openid" in params["scope"].split() and params["response_mode"] == "form_post"
     assert params["nonce"] and params["state"]
 
     me = http.get("/api/me").json()
@@ -109,16 +116,14 @@ def test_advisor_role_lands_on_the_console(
 def test_callback_without_the_flow_cookie_or_replayed_is_refused(
     entra_ctx: AppContext, http: Client, entra: FakeEntraGraph, trusted_http: requests.Session, devhost: object
 ) -> None:
-    """Login CSRF: a callback URL carried to another browser does nothing; a flow is used once."""
+    """Login CSRF: a callback carried to another browser does nothing; a flow is used once."""
     _sync_clock(entra_ctx)
     start = http.get("/api/auth/login", allow_redirects=False)
-    query = urllib.parse.urlsplit(
-        trusted_http.get(start.headers["Location"], allow_redirects=False).headers["Location"]
-    ).query
+    fields = authorize(trusted_http, start.headers["Location"])
     stranger = Client(http.base_url)
-    assert stranger.get(f"/api/auth/callback?{query}", allow_redirects=False).status_code == 400
-    assert http.get(f"/api/auth/callback?{query}", allow_redirects=False).status_code == 303
-    assert http.get(f"/api/auth/callback?{query}", allow_redirects=False).status_code == 400
+    assert stranger.post("/api/auth/callback", data=fields).status_code == 400
+    assert http.post("/api/auth/callback", data=fields).status_code == 303
+    assert http.post("/api/auth/callback", data=fields).status_code == 400
 
 
 def test_tampered_state_or_nonce_is_refused(
@@ -126,14 +131,31 @@ def test_tampered_state_or_nonce_is_refused(
 ) -> None:
     _sync_clock(entra_ctx)
     start = http.get("/api/auth/login", allow_redirects=False)
-    back = trusted_http.get(start.headers["Location"], allow_redirects=False).headers["Location"]
-    params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(back).query))
-    params["state"] = "forged"
-    assert http.get("/api/auth/callback?" + urllib.parse.urlencode(params), allow_redirects=False).status_code == 400
+    fields = authorize(trusted_http, start.headers["Location"])
+    assert http.post("/api/auth/callback", data={**fields, "state": "forged"}).status_code == 400
 
     entra.user_claims = {"nonce": "not-the-flows"}
     assert sign_in(http, trusted_http).status_code == 400
     assert http.get("/api/me").status_code == 401
+
+
+def test_an_error_from_entra_is_a_page_not_a_crash(
+    entra_ctx: AppContext, http: Client, entra: FakeEntraGraph, trusted_http: requests.Session
+) -> None:
+    _sync_clock(entra_ctx)
+    http.get("/api/auth/login", allow_redirects=False)
+    resp = http.post("/api/auth/callback", data={"error": "access_denied", "error_description": "user cancelled"})
+    assert resp.status_code == 400 and resp.headers["content-type"].startswith("text/html")
+    assert "user cancelled" not in resp.text
+
+
+def test_flow_cookie_is_cross_site_capable_only_in_azure() -> None:
+    from shared.adapters.auth_flows import flow_cookie
+    from shared.settings import Settings
+
+    azure = flow_cookie(Settings(local_mode=False), "x")
+    assert azure.startswith("__Host-portal_auth=x;") and "SameSite=None" in azure and "Secure" in azure
+    assert "SameSite=Lax" in flow_cookie(Settings(local_mode=True), "x")
 
 
 def test_login_without_entra_configured_goes_to_the_dev_picker_locally(ctx: AppContext, http: Client) -> None:
