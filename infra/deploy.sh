@@ -21,7 +21,7 @@ usage: PORTAL_CLIENT_SECRET=... infra/deploy.sh -g RESOURCE_GROUP -p NAME_PREFIX
       --mail-sender      mailbox the portal sends from (Graph)
       --lock-audit       lock the audit immutability policy after deployment (cannot be undone)
       --skip-infra       only deploy code and the Event Grid subscription
-  FILING_FUNCTION        name of the blob-triggered filing function (default: discovered)
+  FILING_FUNCTION        name of the blob-triggered filing function (default: file_incoming)
 USAGE
 }
 
@@ -78,9 +78,9 @@ az functionapp deployment source config-zip \
   --resource-group "$RG" --name "$APP" --src "$WORK/app.zip" --build-remote true --output none
 
 echo "==> Event Grid subscription for incoming/"
-FILING_FUNCTION="${FILING_FUNCTION:-$(az functionapp function list --resource-group "$RG" --name "$APP" \
-  --query "[?config.bindings[?type=='blobTrigger']].name | [0]" --output tsv | sed 's#.*/##')}"
-[[ -n "$FILING_FUNCTION" ]] || { echo "no blob-triggered function found; set FILING_FUNCTION" >&2; exit 1; }
+# The blob-triggered filing function; tests/infra/test_package.py checks this name against
+# function_app, because a wrong functionName is answered 202 and nothing ever runs.
+FILING_FUNCTION="${FILING_FUNCTION:-file_incoming}"
 # The key of the host's blobs extension; it exists only after the code above is running.
 BLOBS_KEY="$(az functionapp keys list --resource-group "$RG" --name "$APP" \
   --query systemKeys.blobs_extension --output tsv)"

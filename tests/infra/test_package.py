@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -10,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "infra"))
 
 import package  # noqa: E402
+
+from tests.support.client import fresh_app  # noqa: E402
 
 
 def test_package_holds_the_app_only(tmp_path: Path) -> None:
@@ -32,3 +35,16 @@ def test_missing_entry_point_refuses(tmp_path: Path) -> None:
         assert "function_app.py" in str(exc)
     else:
         raise AssertionError("a package without function_app.py must not be built")
+
+
+def test_deploy_script_names_the_real_event_grid_blob_trigger() -> None:
+    """A wrong functionName in the Event Grid webhook is answered 202 and nothing runs."""
+    script = (ROOT / "infra" / "deploy.sh").read_text()
+    match = re.search(r'FILING_FUNCTION="\$\{FILING_FUNCTION:-([A-Za-z0-9_]+)\}"', script)
+    assert match, "deploy.sh must name the filing function"
+    triggers = {f.get_function_name(): f.get_trigger() for f in fresh_app().get_functions()}
+    trigger = triggers[match.group(1)]
+    assert type(trigger).__name__ == "BlobTrigger"
+    assert trigger.path.startswith("incoming/")
+    assert "EventGrid" in str(getattr(trigger, "source", ""))
+    assert "/blobServices/default/containers/incoming/blobs/" in script
