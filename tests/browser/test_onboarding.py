@@ -147,3 +147,65 @@ def test_onboarding_end_to_end(
     assert "entzogen" in advisor.locator("tr", has_text=APPLICANT).inner_text()
     assert customer.request.get(f"{base}/api/documents?company=100001").status == 403
     assert json.loads(customer.request.get(f"{base}/api/me").text())["companies"] == []
+
+
+def test_console_reject_and_third_party_invitation(
+    browser: Browser, contexts: list[BrowserContext], devhost: DevHost, ctx: AppContext, output_dir: Path
+) -> None:
+    """GIVEN a pending request WHEN the advisor rejects it with a reason and invites a broker by
+    the console's forms THEN the request is rejected, a refused address shows its code, and the
+    broker's grant and welcome mail exist."""
+    import uuid
+
+    from shared.adapters.access_requests import access_request_store
+    from shared.domain.access_request import AccessRequest, Status
+
+    base = devhost.base_url
+    company_store(ctx).put(
+        Company("100002", "Beispiel GmbH", ("LAA", "LAAC"), {"LAA": 400_000}, ("beispiel-gmbh.ch",), enrolled=True)
+    )
+    request = AccessRequest(
+        request_id=uuid.uuid4().hex,
+        status=Status.PENDING,
+        company_name="Beispiel GmbH",
+        customer_number="100002",
+        first_name="Tom",
+        last_name="Keller",
+        email="tom.keller@example.org",
+        phone="",
+        lines=("LAA",),
+        language="de",
+        consent_version="2026-11",
+        created_at=ctx.clock.now(),
+        verified_at=ctx.clock.now(),
+    )
+    access_request_store(ctx).save(request)
+
+    advisor = _open(browser, contexts, "en-GB")
+    advisor.goto(f"{base}/api/dev/login?lang=en")
+    advisor.click('button[data-email="berater@versicherer.ch"]')
+    advisor.wait_for_url("**/advisor?lang=en")
+    card = advisor.locator("article.request", has_text="Tom Keller")
+    assert card.locator('dt:text-is("E-mail domain known") + dd').inner_text() == "no"
+    card.locator('input[name="reason"]').fill("Not known at the company")
+    with advisor.expect_navigation():
+        card.locator("button.reject").click()
+    stored = access_request_store(ctx).get(request.request_id)
+    assert stored is not None and stored.status == Status.REJECTED and stored.reason == "Not known at the company"
+
+    advisor.goto(f"{base}/advisor?lang=en&company=100002")
+    form = advisor.locator("form.js-third-party")
+    form.locator('input[name="email"]').fill("info@broker.ch")
+    form.locator('input[value="LAA"]').check()
+    form.locator("button[type=submit]").click()
+    advisor.wait_for_selector("#advisor-message.error")
+    assert "email_generic_mailbox" in advisor.locator("#advisor-message").inner_text()
+    form.locator('input[name="email"]').fill("nina.broker@broker-ag.ch")
+    advisor.select_option("#tp-language", "fr")
+    with advisor.expect_navigation():
+        form.locator("button[type=submit]").click()
+    row = advisor.locator("tr", has_text="nina.broker@broker-ag.ch")
+    assert "Third party" in row.inner_text() and "invited" in row.inner_text()
+    advisor.screenshot(path=str(output_dir / "advisor-console-en-grants.png"), full_page=True)
+    (mail,) = [m for m in _outbox(advisor, base) if m["to"] == "nina.broker@broker-ag.ch"]
+    assert "Beispiel GmbH" in mail["subject"] and "/portal?lang=fr" in mail["text"]
