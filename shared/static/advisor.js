@@ -5,6 +5,16 @@
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   var message = document.getElementById("advisor-message");
 
+  function text(code, fallback) {
+    var item = document.querySelector('#advisor-texts [data-code="' + code + '"]');
+    return item ? item.textContent : fallback;
+  }
+
+  function show(detail) {
+    message.textContent = detail;
+    message.className = "error";
+  }
+
   function post(url, body) {
     return fetch(url, {
       method: "POST",
@@ -14,17 +24,16 @@
     }).then(function (resp) {
       if (resp.ok) { window.location.reload(); return; }
       return resp.json().then(function (problem) {
-        var detail = problem.detail || problem.title || String(resp.status);
-        if (problem.errors) {
-          detail += " (" + Object.keys(problem.errors).map(function (k) { return k + ": " + problem.errors[k]; }).join(", ") + ")";
+        var errors = problem.errors || {};
+        var fields = Object.keys(errors);
+        if (fields.length) {
+          // "field: message (code)" — the code stays visible for support.
+          show(fields.map(function (k) { return k + ": " + text(errors[k], errors[k]) + " (" + errors[k] + ")"; }).join(" "));
+        } else {
+          show(text("status-" + resp.status, problem.detail || problem.title || String(resp.status)));
         }
-        message.textContent = detail;
-        message.className = "error";
       });
-    }, function () {
-      message.textContent = "Network error";
-      message.className = "error";
-    });
+    }, function () { show(text("network", "Network error")); });
   }
 
   function checked(form) {

@@ -199,7 +199,9 @@ def test_console_reject_and_third_party_invitation(
     form.locator('input[value="LAA"]').check()
     form.locator("button[type=submit]").click()
     advisor.wait_for_selector("#advisor-message.error")
-    assert "email_generic_mailbox" in advisor.locator("#advisor-message").inner_text()
+    assert advisor.locator("#advisor-message").inner_text() == (
+        "email: This is a shared mailbox; a personal address is needed. (email_generic_mailbox)"
+    )
     form.locator('input[name="email"]').fill("nina.broker@broker-ag.ch")
     advisor.select_option("#tp-language", "fr")
     with advisor.expect_navigation():
