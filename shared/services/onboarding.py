@@ -127,7 +127,7 @@ class Onboarding:
         req = self.requests.get(request_id)
         if req is None:
             raise NotFoundError("request")
-        if req.status != Status.PENDING:
+        if req.status != Status.PENDING and not self._interrupted(req):
             raise NotPending(str(req.status))
         chosen = _choose_lines(req.lines, lines)
         company = self.companies.get(req.customer_number)
@@ -162,6 +162,14 @@ class Onboarding:
             "request.approved", advisor, request_id, req.customer_number, lines=list(chosen), grant_id=grant.grant_id
         )
         return grant
+
+    def _interrupted(self, req: AccessRequest) -> bool:
+        """Approved, yet no grant came of it (a crash between steps 1 and 3): approving again
+        finishes the job. The claim below is still conditional, the invitation is idempotent in
+        Graph and the welcome mail is deduplicated by the request id."""
+        if req.status != Status.APPROVED:
+            return False
+        return not any(g.request_id == req.request_id for g in self.grants.for_company(req.customer_number))
 
     def reject(self, advisor: Principal, request_id: str, reason: str) -> AccessRequest:
         reason = " ".join(reason.split())

@@ -278,3 +278,20 @@ def test_graph_down_leaves_the_request_pending(entra_ctx: AppContext, entra: Fak
     assert grant_store(entra_ctx).for_company("100001") == []
     assert [m for m in outbox_store(entra_ctx).recent(10) if m.kind == "welcome"] == []
     assert http.post(f"/api/advisor/requests/{request_id}/approve", headers={"X-CSRF-Token": csrf}).status_code == 200
+
+
+def test_an_interrupted_approval_can_be_finished(ctx: AppContext, advisor: Client) -> None:
+    """GIVEN a request marked approved whose grant was never written (a crash mid-way)
+    WHEN the advisor approves again THEN the grant and one welcome mail are made; later clicks get 409."""
+    from dataclasses import replace
+
+    request_id = seed(ctx)
+    store = access_request_store(ctx)
+    req = store.get(request_id)
+    assert req is not None
+    store.save(replace(req, status=Status.APPROVED, decided_at=ctx.clock.now(), decided_by="t/adv"))
+    resp = advisor.post(f"/api/advisor/requests/{request_id}/approve")
+    assert resp.status_code == 200 and resp.json()["grant"]["status"] == "invited"
+    assert advisor.post(f"/api/advisor/requests/{request_id}/approve").status_code == 409
+    assert len(grant_store(ctx).for_company("100001")) == 1
+    assert len([m for m in outbox_store(ctx).recent(10) if m.kind == "welcome"]) == 1
