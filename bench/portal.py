@@ -45,6 +45,7 @@ from shared.adapters.storage import connect
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
+from shared.domain.identity import Principal
 from shared.domain.lines import ALLOWED, LINES
 from shared.domain.search import bucket, matches, query_words
 from shared.services.documents import ListQuery, list_documents, resolve_scope
@@ -142,7 +143,13 @@ def timed(call: Callable[[], Any], samples: int, warmup: int = 5) -> list[float]
 # ---- raw-SDK baselines: the same table reads without the project's code -----------------
 
 
-def raw_list(ctx: AppContext, limit: int = 50) -> int:
+def raw_grants(ctx: AppContext, tid: str, oid: str) -> None:
+    """The caller's grants: one partition read, as the use cases do first."""
+    list(ctx.storage.table("grants").query_entities("PartitionKey eq @pk", parameters={"pk": f"p_{tid}_{oid}"}))
+
+
+def raw_list(ctx: AppContext, tid: str, oid: str, limit: int = 50) -> int:
+    raw_grants(ctx, tid, oid)
     table = ctx.storage.table("docindex")
     rows: list[tuple[str, Any]] = []
     for line in LINES:
@@ -158,8 +165,9 @@ def raw_list(ctx: AppContext, limit: int = 50) -> int:
     return len(rows[:limit])
 
 
-def raw_search(ctx: AppContext, text: str, limit: int = 50) -> int:
+def raw_search(ctx: AppContext, tid: str, oid: str, text: str, limit: int = 50) -> int:
     """The driver word's bucket range read in order, the other words checked on each entity."""
+    raw_grants(ctx, tid, oid)
     table = ctx.storage.table("docsearch")
     words = query_words(text)
     driver = max(words, key=len)
@@ -182,8 +190,11 @@ def raw_search(ctx: AppContext, text: str, limit: int = 50) -> int:
 
 def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str:
     storage = ctx.storage
-    list(storage.table("grants").query_entities("PartitionKey eq @pk", parameters={"pk": f"p_{tid}_{oid}"}))
-    storage.table("docids").get_entity(record.doc_id, COMPANY)
+    raw_grants(ctx, tid, oid)
+    # The id entity's keys as the index lays them out (asked from the index, so the baseline
+    # follows a layout change instead of silently reading something else).
+    keys = document_index(ctx)._entities(record)["id"][0]
+    storage.table("docids").get_entity(keys["PartitionKey"], keys["RowKey"])
     now = datetime.now(UTC)
     token = generate_blob_sas(
         "devstoreaccount1", storage.container_name("documents"), record.blob_name, account_key=KEY,
@@ -195,13 +206,106 @@ def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str
     return token
 
 
+def measure(ctx: AppContext, records: list[DocumentRecord], grant: Any, samples: int) -> dict[str, Any]:
+    """Service, raw and HTTP figures for list, search and link with the documents indexed so far."""
+    storage = ctx.storage
+    grants_of = grant_store(ctx)
+    index = document_index(ctx)
+    rng = random.Random(7)
+
+    def caller() -> Caller:
+        principal = Principal(grant.tid, grant.oid, EMAIL, "Bench")
+        return Caller(principal, tuple(grants_of.active_for(grant.tid, grant.oid)), "de", "127.0.0.1")
+
+    def service_list() -> None:
+        scope = resolve_scope(caller().grants, None)
+        list_documents(index, scope, ListQuery(limit=50))
+
+    def service_search() -> None:
+        text = rng.choice(SEARCHES)
+        scope = resolve_scope(caller().grants, None)
+        list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text))
+
+    ports = LinkPorts(index, link_signer(ctx), audit_log(ctx), link_log(ctx), storage.container_name("documents"))
+
+    def service_link() -> None:
+        issue_link(ports, caller(), rng.choice(records).doc_id, datetime.now(UTC), 300)
+
+    n = samples
+    results: dict[str, Any] = {
+        "list_first_page": {
+            "service": stats(timed(service_list, n)),
+            "raw": stats(timed(lambda: raw_list(ctx, grant.tid, grant.oid), n)),
+        },
+        "search": {
+            "service": stats(timed(service_search, n)),
+            "raw": stats(timed(lambda: raw_search(ctx, grant.tid, grant.oid, rng.choice(SEARCHES)), n)),
+        },
+        "link": {
+            "service": stats(timed(service_link, n)),
+            "raw": stats(timed(lambda: raw_link(ctx, rng.choice(records), grant.tid, grant.oid), n)),
+        },
+    }
+    host = DevHost(fresh_app(), port=0, watch_blobs=False, run_timers=False).start()
+    try:
+        client = Client(host.base_url)
+        login(client, ctx, EMAIL)
+
+        def http_get(path: str) -> None:
+            resp = client.get(path)
+            if resp.status_code != 200:
+                raise RuntimeError(f"{path}: {resp.status_code} {resp.text[:200]}")
+
+        results["devhost_floor_404"] = stats(timed(lambda: client.get("/api/nothing-here"), n))
+        results["list_first_page"]["http"] = stats(timed(lambda: http_get("/api/documents?limit=50"), n))
+        results["search"]["http"] = stats(timed(lambda: http_get(f"/api/documents?q={rng.choice(SEARCHES)}"), n))
+        results["link"]["http"] = stats(
+            timed(lambda: http_get(f"/api/documents/{rng.choice(records).doc_id}/link"), n)
+        )
+        client.close()
+    finally:
+        host.stop()
+    for name in ("list_first_page", "search", "link"):
+        row = results[name]
+        row["ratio_service_to_raw_p95"] = round(row["service"]["p95_ms"] / row["raw"]["p95_ms"], 2)
+    return results
+
+
+def print_table(documents: int, results: dict[str, Any]) -> None:
+    print(f"\n{documents} documents")
+    print(f"{'operation':<18}{'path':<9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
+    for name in ("list_first_page", "search", "link"):
+        for path in ("service", "http", "raw"):
+            s = results[name][path]
+            print(f"{name:<18}{path:<9}{s['median_ms']:>11}{s['p95_ms']:>9}{s['max_ms']:>9}")
+        print(f"{'':<18}{'ratio service/raw p95':>29} {results[name]['ratio_service_to_raw_p95']}")
+    floor = results["devhost_floor_404"]
+    print(f"{'devhost floor':<18}{'http':<9}{floor['median_ms']:>11}{floor['p95_ms']:>9}{floor['max_ms']:>9}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=50_000)
+    parser.add_argument("--checkpoints", default="", help="also measure at these sizes, e.g. 10000,25000")
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--processes", type=int, default=3, help="processes writing the index at setup")
     args = parser.parse_args()
+    sizes = sorted({int(x) for x in args.checkpoints.split(",") if x.strip()} | {args.documents})
 
+    now = datetime.now(UTC)
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"portal-{stamp}.json"
+    report: dict[str, Any] = {
+        "benchmark": "portal",
+        "when": now.isoformat().replace("+00:00", "Z"),
+        "command": f"python -m bench.portal --documents {args.documents} --checkpoints {args.checkpoints or '-'} "
+        f"--samples {args.samples}",
+        "samples": args.samples,
+        "targets_ms_p95": {"list_first_page": 50, "search": 100, "link": 20},
+        "setup": "index entities written through DocumentIndex.put_many in batches of 500 documents",
+        "runs": [],
+    }
     azurite = start_azurite()
     try:
         settings = Settings(storage_connection=azurite.connection_string, storage_prefix="bench", local_mode=True)
@@ -209,103 +313,23 @@ def main() -> None:
         storage.ensure()
         ctx = AppContext(settings=settings, clock=SystemClock(), storage=storage)
         context.install(ctx)
-        now = datetime.now(UTC)
         records = make_records(args.documents, now)
-        seed_seconds = seed(settings, records, args.processes)
-        print(f"seeded {len(records)} documents in {seed_seconds:.1f} s")
         grant = add_grant(ctx, EMAIL, COMPANY, LINES)
         storage.container("audit").get_blob_client("raw/bench.jsonl").create_append_blob()
-
-        grants_of = grant_store(ctx)
-        index = document_index(ctx)
-        rng = random.Random(7)
-
-        def caller() -> Caller:
-            from shared.domain.identity import Principal
-
-            principal = Principal(grant.tid, grant.oid, EMAIL, "Bench")
-            return Caller(principal, tuple(grants_of.active_for(grant.tid, grant.oid)), "de", "127.0.0.1")
-
-        def service_list() -> None:
-            scope = resolve_scope(caller().grants, None)
-            list_documents(index, scope, ListQuery(limit=50))
-
-        def service_search() -> None:
-            text = rng.choice(SEARCHES)
-            scope = resolve_scope(caller().grants, None)
-            list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text))
-
-        ports = LinkPorts(index, link_signer(ctx), audit_log(ctx), link_log(ctx), storage.container_name("documents"))
-
-        def service_link() -> None:
-            issue_link(ports, caller(), rng.choice(records).doc_id, datetime.now(UTC), 300)
-
-        results: dict[str, Any] = {}
-        n = args.samples
-        results["list_first_page"] = {
-            "service": stats(timed(service_list, n)),
-            "raw": stats(timed(lambda: raw_list(ctx), n)),
-        }
-        results["search"] = {
-            "service": stats(timed(service_search, n)),
-            "raw": stats(timed(lambda: raw_search(ctx, rng.choice(SEARCHES)), n)),
-            "queries": list(SEARCHES),
-        }
-        results["link"] = {
-            "service": stats(timed(service_link, n)),
-            "raw": stats(timed(lambda: raw_link(ctx, rng.choice(records), grant.tid, grant.oid), n)),
-        }
-
-        host = DevHost(fresh_app(), port=0, watch_blobs=False, run_timers=False).start()
-        try:
-            client = Client(host.base_url)
-            login(client, ctx, EMAIL)
-
-            def http_get(path: str) -> Callable[[], None]:
-                def call() -> None:
-                    resp = client.get(path)
-                    if resp.status_code != 200:
-                        raise RuntimeError(f"{path}: {resp.status_code} {resp.text[:200]}")
-                return call
-
-            floor = stats(timed(lambda: client.get("/api/nothing-here"), n))
-            results["devhost_floor_404"] = floor
-            results["list_first_page"]["http"] = stats(timed(http_get("/api/documents?limit=50"), n))
-            results["search"]["http"] = stats(timed(lambda: http_get(f"/api/documents?q={rng.choice(SEARCHES)}")(), n))
-            results["link"]["http"] = stats(
-                timed(lambda: http_get(f"/api/documents/{rng.choice(records).doc_id}/link")(), n)
-            )
-            client.close()
-        finally:
-            host.stop()
-
-        for name in ("list_first_page", "search", "link"):
-            row = results[name]
-            row["ratio_service_to_raw_p95"] = round(row["service"]["p95_ms"] / row["raw"]["p95_ms"], 2)
-        report = {
-            "benchmark": "portal",
-            "when": now.isoformat().replace("+00:00", "Z"),
-            "documents": len(records),
-            "samples": n,
-            "seed_seconds": round(seed_seconds, 1),
-            "targets_ms_p95": {"list_first_page": 50, "search": 100, "link": 20},
-            "results": results,
-        }
+        seeded = 0
+        seed_seconds = 0.0
+        for size in sizes:
+            seed_seconds += seed(settings, records[seeded:size], args.processes)
+            seeded = size
+            print(f"seeded {seeded} documents in {seed_seconds:.0f} s", flush=True)
+            results = measure(ctx, records[:seeded], grant, args.samples)
+            report["runs"].append({"documents": seeded, "seed_seconds": round(seed_seconds, 1), "results": results})
+            out.write_text(json.dumps(report, indent=2) + "\n")  # kept after each size: a long run still reports
+            print_table(seeded, results)
     finally:
         context.install(None)
         azurite.stop()
-
-    print(f"{'operation':<18}{'path':<9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
-    for name in ("list_first_page", "search", "link"):
-        for path in ("service", "http", "raw"):
-            s = report["results"][name][path]
-            print(f"{name:<18}{path:<9}{s['median_ms']:>11}{s['p95_ms']:>9}{s['max_ms']:>9}")
-    floor = report["results"]["devhost_floor_404"]
-    print(f"{'devhost floor':<18}{'http':<9}{floor['median_ms']:>11}{floor['p95_ms']:>9}{floor['max_ms']:>9}")
-    RESULTS.mkdir(exist_ok=True)
-    stamp = now.strftime("%Y%m%dT%H%M%S")
-    (RESULTS / f"portal-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written bench/results/portal-{stamp}.json")
+    print(f"written {out.relative_to(RESULTS.parent.parent)}")
 
 
 if __name__ == "__main__":
