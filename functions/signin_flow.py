@@ -8,8 +8,8 @@ import azure.functions as func
 from shared import context
 from shared.adapters.audit import audit_log
 from shared.adapters.grants import grant_store
-from shared.adapters.sessions import session_cookie, session_store
-from shared.adapters.web import client_address
+from shared.adapters.sessions import cookie_name, session_cookie, session_store
+from shared.adapters.web import client_address, cookies
 from shared.domain.identity import Principal
 from shared.domain.sessions import Session
 from shared.services import sessions as sessions_service
@@ -18,6 +18,10 @@ from shared.services import sessions as sessions_service
 def start_session(req: func.HttpRequest, principal: Principal, language: str, method: str) -> tuple[Session, str]:
     """Sign in and return the session with its Set-Cookie value (Max-Age = absolute limit)."""
     ctx = context.current()
+    # A sign-in always gets a fresh session id; one the browser still held is ended.
+    previous = cookies(req).get(cookie_name(ctx.settings), "")
+    if previous and session_store(ctx).get(previous) is not None:
+        session_store(ctx).delete(previous)
     session = sessions_service.sign_in(
         principal,
         language,

@@ -157,3 +157,14 @@ def test_sweep_removes_expired_sessions_and_abandoned_sign_ins(ctx: AppContext, 
     assert sweep(ctx) == (1, 1)
     assert store.get(old.session_id) is None and store.get(fresh.session_id) is not None
     assert sweep(ctx) == (0, 0)
+
+
+def test_signing_in_again_replaces_the_previous_session(ctx: AppContext, http: Client) -> None:
+    login(http, ctx, "anna@muster-ag.ch")
+    first = http.cookies.get("portal_session")
+    assert first is not None
+    login(http, ctx, "berater@versicherer.ch", roles=["Advisor"])
+    second = http.cookies.get("portal_session")
+    assert second is not None and second != first
+    assert session_store(ctx).get(first) is None
+    assert http.get("/api/me").json()["roles"] == ["Advisor"]
