@@ -118,25 +118,23 @@ class BlobWatcher:
     def scan(self) -> int:
         """One pass over every watched container; answers how many invocations ran."""
         storage = self._storage if self._storage is not None else self._bind()
-        work: list[tuple[BlobTarget, Any, str, str, int]] = []
+        work: list[tuple[BlobTarget, Any, str, str]] = []
         for container in sorted({t.container for t in self.targets}):
             client = storage.container(container)
             try:
-                blobs = list(client.list_blobs(include=["metadata"]))
+                blobs = list(client.list_blobs())
             except ResourceNotFoundError:
                 continue
             for blob in blobs:
                 for target in self.targets:
-                    if target.container != container or not target.wants(blob.name):
-                        continue
-                    attempts = self._attempts_so_far(target, blob)
-                    if attempts is not None:
-                        work.append((target, client, blob.name, blob.etag, attempts))
+                    key = (target.name, container, blob.name, blob.etag)
+                    if target.container == container and target.wants(blob.name) and key not in self._settled:
+                        work.append((target, client, blob.name, blob.etag))
+        ran = 0
         if work:
+            # Receipt reads happen on the pool too: a full container is checked in parallel.
             with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="devhost-blob") as pool:
-                ran = sum(1 for result in pool.map(lambda item: self._process(*item), work) if result)
-        else:
-            ran = 0
+                ran = sum(1 for result in pool.map(lambda item: self._check_and_process(*item), work) if result)
         with self._scanned:
             self.scans += 1
             self._scanned.notify_all()
@@ -160,16 +158,13 @@ class BlobWatcher:
                 log.exception("blob watcher: scan failed; retrying")
             self._stop.wait(self.poll_interval)
 
-    def _attempts_so_far(self, target: BlobTarget, blob: Any) -> int | None:
-        """Failed attempts on this blob version, or None when it is settled (done or poisoned)."""
-        key = (target.name, target.container, blob.name, blob.etag)
-        if key in self._settled:
-            return None
-        receipt = self.receipts.get(target.name, target.container, blob.name, blob.etag)
+    def _check_and_process(self, target: BlobTarget, client: Any, name: str, etag: str) -> bool:
+        """Invoke unless the receipt says this version is settled (done or poisoned)."""
+        receipt = self.receipts.get(target.name, target.container, name, etag)
         if receipt is not None and receipt.settled:
-            self._settled.add(key)
-            return None
-        return receipt.attempts if receipt else 0
+            self._settled.add((target.name, target.container, name, etag))
+            return False
+        return self._process(target, client, name, etag, receipt.attempts if receipt else 0)
 
     def _process(self, target: BlobTarget, client: Any, name: str, etag: str, failed_before: int) -> bool:
         attempts = failed_before + 1

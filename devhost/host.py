@@ -40,6 +40,7 @@ class DevHost:
         run_timers: bool = True,
         poll_interval: float = 0.5,
         max_attempts: int = 5,
+        blob_concurrency: int = 4,
         storage: Callable[[], Any] = _context_storage,
         settings: Mapping[str, str] | None = None,
     ) -> None:
@@ -60,7 +61,12 @@ class DevHost:
         self.scheduler = TimerScheduler(timers, self.invocations)
         if watch_blobs and self.blob_targets:
             self.blob_watcher = BlobWatcher(
-                storage, self.blob_targets, self.invocations, poll_interval=poll_interval, max_attempts=max_attempts
+                storage,
+                self.blob_targets,
+                self.invocations,
+                poll_interval=poll_interval,
+                max_attempts=max_attempts,
+                concurrency=blob_concurrency,
             )
             self.add_service(self.blob_watcher)
         if run_timers:
