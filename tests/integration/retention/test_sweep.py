@@ -187,3 +187,19 @@ def test_the_whole_sweep_on_the_context(ctx: AppContext, clock: MutableClock, ma
     assert report.documents.total == 1 and not listed(ctx, record)
     assert set(report.minimised) >= {"quarantine", "sessions", "revoked_grants", "outbox", "audit_days"}
     assert all(count >= 0 for count in report.minimised.values())
+
+
+def test_concurrent_workers_delete_exactly_the_due_ones(ctx: AppContext, clock: MutableClock, make: Make) -> None:
+    """GIVEN 30 due and 5 young documents WHEN 4 workers sweep in batches of 7 THEN exactly the
+    30 go, each audited once, and the young ones stay."""
+    due = [make(customer_number=f"10000{i % 3 + 1}") for i in range(30)]
+    clock.advance(timedelta(days=100))
+    young = [make() for _ in range(5)]
+    clock.advance(timedelta(days=265, seconds=1))
+    result = run(ctx, batch_size=7, workers=4)
+    assert result.total == 30 and result.failed == {} and result.complete
+    assert dict(result.deleted) == {"100001": 10, "100002": 10, "100003": 10}
+    assert not any(listed(ctx, r) or blob_exists(ctx, r) or in_expiry(ctx, r) for r in due)
+    assert all(listed(ctx, r) and blob_exists(ctx, r) for r in young)
+    targets = [e["target"] for e in deleted_events(ctx, clock.now())]
+    assert sorted(targets) == sorted(r.doc_id for r in due)
