@@ -7,7 +7,7 @@ through the index's own put_many, in batches, due over the next 365 days like a 
 year of filings). The sweep runs once in each; we report wall time, storage requests and
 entities read, and the ratio between the two.
 
-    .venv/bin/python -m bench.retention [--expired 1000] [--stored 1000,100000] [--workers 8]
+    .venv/bin/python -m bench.retention [--expired 1000] [--stored 1000,100000] [--workers 8] [--sweep-workers 4]
 
 Prints a table and writes JSON to bench/results/retention-<timestamp>.json.
 """
@@ -40,7 +40,7 @@ from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name
-from shared.services.retention import sweep_documents
+from shared.services.retention import RETENTION_WORKERS, sweep_documents
 from shared.settings import Settings
 from tests.support.azurite import ROOT, Azurite, _wait_for_port, free_port
 
@@ -148,7 +148,7 @@ def retrying(action: Any, attempts: int = 4) -> Any:
     return run
 
 
-def run_scenario(stored: int, expired: int, workers: int) -> Scenario:
+def run_scenario(stored: int, expired: int, workers: int, sweep_workers: int) -> Scenario:
     azurite = start_memory_azurite()
     counter = OpCounter()
     try:
@@ -204,6 +204,7 @@ def run_scenario(stored: int, expired: int, workers: int) -> Scenario:
             Timed(audit_log(ctx), steps, "audit"),
             clock,
             batch_size=100,
+            workers=sweep_workers,
         )
         seconds = time.perf_counter() - t0
         requests = counter.count - before
@@ -219,14 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.retention", description=__doc__.split("\n\n")[0])
     parser.add_argument("--expired", type=int, default=1000)
     parser.add_argument("--stored", default="1000,100000", help="comma-separated totals stored (default 1000,100000)")
-    parser.add_argument("--workers", type=int, default=8, help="setup threads (the sweep itself is one thread)")
+    parser.add_argument("--workers", type=int, default=8, help="setup threads")
+    parser.add_argument("--sweep-workers", type=int, default=RETENTION_WORKERS,
+                        help=f"documents deleted at once per batch (default {RETENTION_WORKERS}, as the timer)")
     args = parser.parse_args(argv)
     # SIGTERM → SystemExit, so each scenario's `finally` stops its Azurite.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scenarios = []
     for stored in (int(x) for x in args.stored.split(",")):
         print(f"scenario: {args.expired} expired among {stored} stored (fresh Azurite)", file=sys.stderr)
-        scenarios.append(run_scenario(stored, args.expired, args.workers))
+        scenarios.append(run_scenario(stored, args.expired, args.workers, args.sweep_workers))
 
     print(f"{'stored':>8} {'expired':>8} {'sweep s':>9} {'docs/s':>8} {'requests':>9} {'req/doc':>8} {'setup s':>8}")
     for s in scenarios:
@@ -245,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps({
         "benchmark": "retention",
         "scenarios": [asdict(s) | {"per_second": round(s.per_second, 1)} for s in scenarios],
+        "sweep_workers": args.sweep_workers,
         "time_ratio": round(ratio_time, 3),
         "request_ratio": round(ratio_requests, 3),
     }, indent=2))
