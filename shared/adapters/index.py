@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import ResourceNotFoundError, ServiceRequestError, ServiceResponseError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from shared.domain.companies import valid_customer_number
@@ -432,7 +432,20 @@ def _submit(table: TableClient, operations: list[Any]) -> None:
             else:
                 table.upsert_entity(op[1], mode=UpdateMode.REPLACE)
         else:
-            table.submit_transaction(chunk)
+            _transaction(table, chunk)
+
+
+def _transaction(table: TableClient, operations: list[Any], attempts: int = 3) -> None:
+    """Submit a batch, again when the connection broke: the SDK does not retry a POST whose answer
+    was lost (a pooled connection the server closed after its keep-alive, say). Upserts repeat
+    safely; a repeated delete batch fails as not-found, which delete() already handles."""
+    for attempt in range(1, attempts + 1):
+        try:
+            table.submit_transaction(operations)
+            return
+        except (ServiceRequestError, ServiceResponseError):
+            if attempt == attempts:
+                raise
 
 
 def document_index(ctx: Any) -> DocumentIndex:
