@@ -75,7 +75,9 @@ def test_each_failure_has_its_own_exception(
     error: type[TokenError],
 ) -> None:
     now = int(time.time())
-    resolved = {k: (now + v if k in ("exp", "nbf") and isinstance(v, int) else v) for k, v in overrides.items()}
+    resolved: dict[str, Any] = {
+        k: (now + v if k in ("exp", "nbf") and isinstance(v, int) else v) for k, v in overrides.items()
+    }
     with pytest.raises(error):
         validator(entra, trusted_http, real_now).validate(entra.id_token(**resolved))
 
