@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.companies import Company
 from shared.domain.documents import DocumentRecord
-from shared.domain.incoming import content_sha256, doc_id, document_blob_name, parse_name
+from shared.domain.incoming import content_sha256, decode_metadata, doc_id, document_blob_name, parse_name
 from shared.services.filing import Outcome
 from shared.settings import Settings
 from tests.support.azurite import start_azurite
@@ -75,7 +76,7 @@ class Round:
         return self.operations / self.documents
 
 
-def baseline_one(storage: Storage, index: DocumentIndex, name: str, now: datetime) -> None:
+def baseline_one(storage: Storage, index: DocumentIndex, name: str, *, now: datetime) -> None:
     """The same storage work as the service, written directly against the SDK."""
     incoming = storage.container("incoming").get_blob_client(name)
     props = incoming.get_blob_properties()
@@ -83,9 +84,11 @@ def baseline_one(storage: Storage, index: DocumentIndex, name: str, now: datetim
     parsed = parse_name(name)
     digest = content_sha256(data)
     document_id = doc_id(parsed, digest)
+    meta = decode_metadata(dict(props.metadata or {}))  # the same fields, so the same search entities
     record = DocumentRecord(
         document_id, parsed.customer_number, parsed.line, parsed.doc_type, parsed.doc_date, parsed.reference,
-        "", "", "", "", len(data), now, now + timedelta(days=365), document_blob_name(parsed, document_id), digest, name,
+        meta.get("title", ""), meta.get("case_number", ""), meta.get("insured_person", ""), meta.get("language", ""),
+        len(data), now, now + timedelta(days=365), document_blob_name(parsed, document_id), digest, name,
     )
     target = storage.container("documents").get_blob_client(record.blob_name)
     target.start_copy_from_url(incoming.url, source_etag=props.etag,
@@ -193,9 +196,9 @@ def main(argv: list[str] | None = None) -> int:
                 for kind in ("baseline", "service") if round_no % 2 == 0 else ("service", "baseline"):
                     names = drop_all(storage, samples(seed, args.count, company, settings.insurer_name))
                     seed += 1
-                    now = datetime.now(UTC)
                     work: Callable[[str], Any] = (
-                        (lambda n: baseline_one(storage, index, n, now)) if kind == "baseline" else service.file
+                        partial(baseline_one, storage, index, now=datetime.now(UTC))
+                        if kind == "baseline" else service.file
                     )
                     rounds.append(timed(kind, level, names, work, counter))
         latencies = drop_to_listed(ctx, args.drops, args.poll)
