@@ -31,7 +31,7 @@ from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 from shared.domain.companies import valid_customer_number
 from shared.domain.documents import TYPE_NAMES, DocumentRecord
 from shared.domain.lines import ALLOWED, LINES
-from shared.domain.search import bucket, buckets, index_words, matches, query_words, words
+from shared.domain.search import BUCKET, bucket, buckets, index_words, matches, query_words, words
 
 _EPOCH_DAY: Final = date(9999, 12, 31)
 _MAX_MS: Final = 10**13 - 1
@@ -247,9 +247,10 @@ class DocumentIndex:
         """Documents where every query word starts a word of the title, reference, case number,
         insured person or the type's name in de/fr/it/en; same order and paging as the list.
 
-        One word drives the read (the longest one that names no document type: its bucket is
-        the smallest); the others are checked on the entities read. A word that names a type
-        also reads that type's list entries, merged in order.
+        One word drives the read (the longest one of at least BUCKET characters, preferring one
+        that names no document type); the others are checked on the entities read. A driver
+        that names a type also reads that type's list entries, merged in order. Without any
+        word that long, the list itself is read newest first and checked.
         """
         wanted, limit = _validate(customer_number, lines, cursor, limit)
         qwords = query_words(" ".join(query_words_))
@@ -257,15 +258,25 @@ class DocumentIndex:
             return self.list_documents(customer_number, wanted, doc_type, date_from, date_to, limit, cursor)
         allowed = {t for line in wanted for t in ALLOWED[line]}
         type_hits = {w: {t for t in allowed if any(n.startswith(w) for n in _type_words(t))} for w in qwords}
-        plain = [w for w in qwords if not type_hits[w]]
-        driver = max(plain or qwords, key=len)
-        streams = [self._search_stream(customer_number, driver, wanted, doc_type, date_from, date_to, cursor)]
-        driver_types = sorted(type_hits[driver] - ({t for t in allowed if t != doc_type} if doc_type else set()))
-        if driver_types:
+        long_words = [w for w in qwords if len(w) >= BUCKET]
+        plain = [w for w in long_words if not type_hits[w]]
+        streams: list[Iterator[tuple[str, Any]]]
+        if long_words:
+            driver = max(plain or long_words, key=len)
+            streams = [self._search_stream(customer_number, driver, wanted, doc_type, date_from, date_to, cursor)]
+            narrowed = {doc_type} if doc_type else allowed
+            driver_types = sorted(type_hits[driver] & narrowed)
             streams += [
                 self._list_stream(customer_number, line, driver_types, date_from, date_to, cursor, SEARCH_FIRST)
                 for line in wanted
-                if set(driver_types) & ALLOWED[line]
+                if driver_types and set(driver_types) & ALLOWED[line]
+            ]
+        else:
+            # Only short words: no range holds them, so read the list newest first and check.
+            types = [doc_type] if doc_type else None
+            streams = [
+                self._list_stream(customer_number, line, types, date_from, date_to, cursor, SEARCH_FIRST)
+                for line in wanted
             ]
 
         def accept(entity: Any) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Final
 
 MIN_PREFIX: Final = 2
+BUCKET: Final = 4  # words this long or longer are indexed by their first BUCKET characters
 MAX_WORD: Final = 40  # longer "words" are noise (hashes, glued text); cut to keep entities small
 _UMLAUTS: Final = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
 
@@ -69,17 +70,19 @@ def matches(query: Iterable[str], candidates: Iterable[str]) -> bool:
 
 
 def bucket(word: str) -> str:
-    """The search partition a word lives in: its first MIN_PREFIX characters, key-safe.
+    """The search range a word lives in: its first BUCKET characters, key-safe.
 
+    Four characters keep a range small even where many words share a short prefix
+    (references such as `r012…`); shorter query words are checked, not looked up.
     Letters outside a-z/0-9 (after folding) are hex-encoded so no user text reaches a
     Table key as is.
     """
-    head = word[:MIN_PREFIX]
+    head = word[:BUCKET]
     if head.isascii() and head.isalnum():
         return head
     return "x" + head.encode("utf-8").hex()
 
 
 def buckets(index: Iterable[str]) -> list[str]:
-    """The distinct buckets of a document's words (words shorter than MIN_PREFIX are not searchable)."""
-    return sorted({bucket(w) for w in index if len(w) >= MIN_PREFIX})
+    """The distinct buckets of a document's words of at least BUCKET characters."""
+    return sorted({bucket(w) for w in index if len(w) >= BUCKET})

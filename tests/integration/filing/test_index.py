@@ -74,6 +74,8 @@ def test_search_and_of_prefixes_accents_umlauts_and_type_names(index: DocumentIn
     assert ids("prise", "luc") == {3}
     assert ids("C-000002") == {2}  # reference split on punctuation
     assert ids("abr", "zzz") == set()
+    assert ids("mu") == {1} and ids("ju", "mu") == {1}  # only short words: the list is read and checked
+    assert ids("zahl") == {2}  # a type name prefix long enough to drive
     only_ijm, _ = index.search("100001", ["IJM"], ["abr"])
     assert [r.line for r in only_ijm] == ["IJM"]
 
