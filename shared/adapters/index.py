@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
@@ -396,10 +398,26 @@ def _types(clauses: list[str], params: dict[str, Any], doc_types: list[str] | No
         params.update({f"t{i}": t for i, t in enumerate(doc_types)})
 
 
+_READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="index-read")
+_END: Any = object()
+
+
+def _started(streams: list[Iterator[tuple[str, Any]]]) -> list[Iterator[tuple[str, Any]]]:
+    """Run every stream's first read at once (independent range reads: one per line, say);
+    the rest is read lazily, on the caller's thread, only as far as the page needs."""
+    if len(streams) < 2:
+        return streams
+    firsts = list(_READS.map(lambda stream: next(stream, _END), streams))
+    return [
+        iter(()) if first is _END else itertools.chain([first], stream)
+        for first, stream in zip(firsts, streams, strict=True)
+    ]
+
+
 def _merge(streams: list[Iterator[tuple[str, Any]]]) -> Iterator[tuple[str, Any]]:
     """Merge streams already in sortkey order; a document read twice is yielded once."""
     last = None
-    for key, entity in heapq.merge(*streams, key=lambda item: item[0]):
+    for key, entity in heapq.merge(*_started(streams), key=lambda item: item[0]):
         if key != last:
             last = key
             yield key, entity
