@@ -22,12 +22,12 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
+from bench.common import RESULTS, OpCounter
 from devhost.host import DevHost
 from functions.access_request import ports
 from shared import context
@@ -39,20 +39,6 @@ from shared.services import access_requests as service
 from shared.settings import Settings
 from tests.support.azurite import start_azurite
 from tests.support.client import Client, fresh_app
-
-RESULTS = Path(__file__).resolve().parent / "results"
-
-
-class OpCounter:
-    """Counts storage responses (one per storage operation) the app's clients receive."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def hook(self, _response: Any) -> None:
-        with self._lock:
-            self.count += 1
 
 
 def _payload(n: int, run: str) -> dict[str, Any]:

@@ -14,7 +14,6 @@ import argparse
 import json
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +27,7 @@ from azure.core import MatchConditions
 from azure.data.tables import TableServiceClient, UpdateMode
 from azure.storage.blob import BlobServiceClient
 
+from bench.common import RESULTS, OpCounter
 from cli.commands.generate import CompanyInfo, Sample, samples
 from shared import context
 from shared.adapters.companies import company_store
@@ -43,20 +43,7 @@ from shared.services.filing import Outcome
 from shared.settings import Settings
 from tests.support.azurite import start_azurite
 
-RESULTS = Path(__file__).resolve().parent / "results"
 COMPANY = Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 1_200_000}, ("muster-ag.ch",), "", True)
-
-
-class OpCounter:
-    """Counts every HTTP response the storage clients receive (one per storage operation)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def hook(self, _response: Any) -> None:
-        with self._lock:
-            self.count += 1
 
 
 @dataclass

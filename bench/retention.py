@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -32,6 +31,7 @@ from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
+from bench.common import RESULTS, OpCounter
 from shared.adapters.audit import audit_log
 from shared.adapters.index import document_index
 from shared.adapters.retention import document_blobs
@@ -44,21 +44,8 @@ from shared.services.retention import RETENTION_WORKERS, sweep_documents
 from shared.settings import Settings
 from tests.support.azurite import ROOT, Azurite, _wait_for_port, free_port
 
-RESULTS = Path(__file__).resolve().parent / "results"
 NOW = datetime(2027, 3, 2, 2, 30, tzinfo=UTC)
 CUSTOMERS = ("100001", "100002", "100004", "100005")
-
-
-class OpCounter:
-    """Counts storage responses (one per request) — the cost Azure bills and scales with."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def hook(self, _response: Any) -> None:
-        with self._lock:
-            self.count += 1
 
 
 class Timed:
