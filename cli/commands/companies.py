@@ -104,19 +104,28 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_enrolled(args: argparse.Namespace, enrolled: bool) -> int:
+def _enrol(args: argparse.Namespace) -> int:
     from cli.context import cli_context
 
     if not valid_customer_number(args.customer_number):
         sys.stderr.write("the customer number must be 4 to 12 digits\n")
         return 2
-    company = company_store(cli_context()).set_enrolled(args.customer_number, enrolled)
+    company = company_store(cli_context()).set_enrolled(args.customer_number, True)
     if company is None:
         sys.stderr.write(f"unknown company {args.customer_number}\n")
         return 1
-    sys.stdout.write(f"{company.customer_number} {'enrolled' if enrolled else 'digital service ended'}\n")
+    sys.stdout.write(f"{company.customer_number} enrolled\n")
     return 0
 
+
+
+def _end_service(args: argparse.Namespace) -> int:
+    from cli.commands.service import end_service
+
+    if not valid_customer_number(args.customer_number):
+        sys.stderr.write("the customer number must be 4 to 12 digits\n")
+        return 2
+    return end_service(args.customer_number)
 
 
 def register(subparsers: Any) -> None:
@@ -130,11 +139,11 @@ def register(subparsers: Any) -> None:
     lst.set_defaults(handler=_list)
     enrol = sub.add_parser("enrol", help="enrol a company in the digital service")
     enrol.add_argument("customer_number")
-    enrol.set_defaults(handler=lambda a: _set_enrolled(a, True))
+    enrol.set_defaults(handler=_enrol)
     end = sub.add_parser(
         "end-service",
-        help="stop publication for a company (new documents are quarantined not_enrolled); "
-        "the advisor console's end-service also revokes its grants",
+        help="the company leaves the digital service: new documents are quarantined not_enrolled "
+        "and every grant is revoked (the advisor console's use case)",
     )
     end.add_argument("customer_number")
-    end.set_defaults(handler=lambda a: _set_enrolled(a, False))
+    end.set_defaults(handler=_end_service)

@@ -1,4 +1,4 @@
-"""`python -m cli service end CUSTOMER_NUMBER`: end a company's digital service from operations.
+"""Ending a company's digital service from operations (`python -m cli companies end-service N`).
 
 The same use case as the advisor console's end-service: the company is no longer enrolled
 (new documents are quarantined `not_enrolled`), every grant is revoked, and it is audited
@@ -7,7 +7,6 @@ with the actor `system/cli`.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import Any
 
@@ -35,7 +34,7 @@ def _no_mail(name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, s
     raise RuntimeError("the CLI does not send mail")
 
 
-def end(args: argparse.Namespace) -> int:
+def end_service(customer_number: str) -> int:
     ctx = cli_context()
     onboarding = Onboarding(
         requests=None,
@@ -51,17 +50,13 @@ def end(args: argparse.Namespace) -> int:
         client="cli",
     )
     try:
-        revoked = onboarding.end_service(OPERATOR, args.customer_number)
+        revoked = onboarding.end_service(OPERATOR, customer_number)
     except NotFoundError:
-        print(f"unknown company {args.customer_number!r}", file=sys.stderr)
+        print(f"unknown company {customer_number!r}", file=sys.stderr)
         return 1
-    print(f"{args.customer_number}: digital service ended, {len(revoked)} grant(s) revoked")
+    print(f"{customer_number}: digital service ended, {len(revoked)} grant(s) revoked")
     return 0
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("service", help="end a company's digital service (revokes every grant)")
-    sub = parser.add_subparsers(dest="service_command", required=True)
-    end_parser = sub.add_parser("end", help="the company leaves the digital service")
-    end_parser.add_argument("customer_number")
-    end_parser.set_defaults(handler=end)
+    """No commands of its own: `companies end-service` calls `end_service`."""

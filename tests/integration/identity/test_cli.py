@@ -47,10 +47,10 @@ def test_audit_reader_filters_and_prints_json(
 def test_service_end_revokes_and_unenrols(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
     company_store(ctx).put(Company("100002", "Beispiel GmbH", ("LAA",), {"LAA": 400_000}, enrolled=True))
     grant = add_grant(ctx, "eva@beispiel-gmbh.ch", "100002", ("LAA",))
-    assert main(["service", "end", "100002"]) == 0
+    assert main(["companies", "end-service", "100002"]) == 0
     assert "1 grant(s) revoked" in capsys.readouterr().out
     assert company_store(ctx).get("100002").enrolled is False  # type: ignore[union-attr]
     assert grant_store(ctx).get(grant.grant_id).status is GrantStatus.REVOKED  # type: ignore[union-attr]
     actors = {e["actor"] for e in audit_log(ctx).read_day(ctx.clock.now().date())}
     assert actors == {"system/cli"}
-    assert main(["service", "end", "999999"]) == 1
+    assert main(["companies", "end-service", "999999"]) == 1
