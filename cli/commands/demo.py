@@ -12,19 +12,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
-import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cli.commands.generate import MONTHS, CompanyInfo, render_pdf
+from cli.commands.generate import CompanyInfo, sample
 from shared.adapters.companies import company_store
 from shared.adapters.dev_directory import dev_directory, dev_tenant
 from shared.adapters.filing import filing_service
 from shared.adapters.grants import grant_store
 from shared.adapters.index import document_index
 from shared.domain.companies import Company
-from shared.domain.documents import TYPE_NAMES
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from shared.domain.incoming import content_sha256, doc_id, parse_name
 from shared.domain.lines import ALLOWED, LINES
@@ -70,11 +68,6 @@ COMPANIES = (
 # Documents per allowed (line, type) pair: 9 pairs x 3 + 7 pairs x 2 = 41 documents.
 DOCUMENTS_PER_TYPE = {"100001": 3, "100002": 2}
 
-# Invented people: the demo holds no real personal data.
-_PEOPLE = (
-    "Anna Keller", "Jürg Müller", "Marie Dubois", "Luca Bernasconi", "Ursula Meier", "Nicolas Girard",
-    "Chiara Bianchi", "Peter Schneider", "Sophie Favre", "Marco Rossi", "Beat Zürcher", "Léa Perrin",
-)
 
 
 @dataclass(frozen=True)
@@ -120,24 +113,9 @@ def demo_documents(insurer: str = DEFAULT_INSURER) -> list[DemoDocument]:
 
 def _document(rng: random.Random, company: Company, line: str, doc_type: str, insurer: str) -> DemoDocument:
     day = date(2025, 1, 6) + timedelta(days=rng.randrange(0, 420))
-    language = rng.choice(("de", "de", "fr", "it"))
-    reference = f"{line[0]}-{day.year}-{rng.randrange(10**6):06d}"
-    case_number = f"S{rng.randrange(10**7):07d}"
-    person = rng.choice(_PEOPLE)
-    days_paid = rng.randrange(1, 31)
-    daily = rng.randrange(8000, 40000) / 100
-    month = MONTHS[language].split()[day.month - 1]
-    title = f"{TYPE_NAMES[doc_type][language]} {month} {day.year}"
     info = CompanyInfo(company.customer_number, company.name, company.lines)
-    content = render_pdf(insurer, info, line, language, title, reference, case_number, person, day, days_paid, daily)
-    metadata = {
-        "title": urllib.parse.quote(title),
-        "case_number": urllib.parse.quote(case_number),
-        "insured_person": urllib.parse.quote(person),
-        "language": language,
-    }
-    name = f"{company.customer_number}/{line}/{doc_type}/{day.isoformat()}_{reference}.pdf"
-    return DemoDocument(name, content, metadata)
+    letter = sample(rng, info, line, doc_type, insurer, day)
+    return DemoDocument(letter.name, letter.content, letter.metadata)
 
 
 def demo_grant_id(customer_number: str, email: str) -> str:

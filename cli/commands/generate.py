@@ -73,10 +73,10 @@ def samples(seed: int, count: int, companies: Sequence[CompanyInfo], insurer: st
         company = rng.choice(companies)
         line = rng.choice([line for line in LINES if line in company.lines] or list(LINES))
         doc_type = rng.choice(sorted(ALLOWED[line]))
-        yield _sample(rng, company, line, doc_type, insurer, start + timedelta(days=rng.randrange(days)))
+        yield sample(rng, company, line, doc_type, insurer, start + timedelta(days=rng.randrange(days)))
 
 
-def _sample(rng: random.Random, company: CompanyInfo, line: str, doc_type: str, insurer: str, day: date) -> Sample:
+def sample(rng: random.Random, company: CompanyInfo, line: str, doc_type: str, insurer: str, day: date) -> Sample:
     lang = rng.choice(LANGS)
     reference = f"{line[0]}-{day.year}-{rng.randrange(10**6):06d}"
     case_number = f"S{rng.randrange(10**7):07d}"
