@@ -306,7 +306,7 @@ def main() -> None:
         "setup": "index entities written through DocumentIndex.put_many in batches of 500 documents",
         "runs": [],
     }
-    azurite = start_azurite()
+    azurite = start_azurite(in_memory=True)
     try:
         settings = Settings(storage_connection=azurite.connection_string, storage_prefix="bench", local_mode=True)
         storage = connect(settings)

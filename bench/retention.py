@@ -17,14 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
@@ -42,7 +39,7 @@ from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name
 from shared.services.retention import RETENTION_WORKERS, sweep_documents
 from shared.settings import Settings
-from tests.support.azurite import ROOT, Azurite, _wait_for_port, free_port
+from tests.support.azurite import start_azurite
 
 NOW = datetime(2027, 3, 2, 2, 30, tzinfo=UTC)
 CUSTOMERS = ("100001", "100002", "100004", "100005")
@@ -102,25 +99,6 @@ def make_record(n: int, published: datetime, retention: timedelta) -> tuple[Docu
     return record, data
 
 
-def start_memory_azurite() -> Azurite:
-    """A fresh Azurite holding everything in memory: with `--location` it rewrites its whole
-    database file every few seconds, which at 100,000 documents stalls it long enough to
-    reset connections (seen here). Nothing needs to survive a benchmark."""
-    blob, queue, table = free_port(), free_port(), free_port()
-    args = [
-        str(ROOT / "node_modules" / ".bin" / "azurite"), "--silent", "--skipApiVersionCheck",
-        "--disableProductStyleUrl", "--inMemoryPersistence",
-        "--blobHost", "127.0.0.1", "--blobPort", str(blob),
-        "--queueHost", "127.0.0.1", "--queuePort", str(queue),
-        "--tableHost", "127.0.0.1", "--tablePort", str(table),
-    ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 30
-    for port in (blob, table):
-        _wait_for_port(port, process, deadline)
-    return Azurite(process, Path(tempfile.gettempdir()), blob, queue, table, owns_folder=False)
-
-
 def retrying(action: Any, attempts: int = 4) -> Any:
     """Setup writes are upserts, so a write cut off by an overloaded emulator can simply repeat."""
     def run(*args: Any) -> Any:
@@ -136,7 +114,7 @@ def retrying(action: Any, attempts: int = 4) -> Any:
 
 
 def run_scenario(stored: int, expired: int, workers: int, sweep_workers: int) -> Scenario:
-    azurite = start_memory_azurite()
+    azurite = start_azurite(in_memory=True)
     counter = OpCounter()
     try:
         cs = azurite.connection_string

@@ -77,7 +77,10 @@ def start_azurite(
     extra_args: list[str] | None = None,
     scheme: str = "http",
     log_file: Path | None = None,
+    in_memory: bool = False,
 ) -> Azurite:
+    """`in_memory` keeps everything in memory (benchmarks): with `--location` Azurite rewrites its
+    whole database file every few seconds, which stalls it at ~100,000 entities."""
     binary = ROOT / "node_modules" / ".bin" / "azurite"
     if not binary.exists():
         raise RuntimeError("Azurite is not installed: run `npm ci` in the repository root")
@@ -90,7 +93,7 @@ def start_azurite(
         "--silent",
         "--skipApiVersionCheck",
         "--disableProductStyleUrl",
-        "--location", str(folder),
+        *(["--inMemoryPersistence"] if in_memory else ["--location", str(folder)]),
         "--blobHost", "127.0.0.1", "--blobPort", str(blob),
         "--queueHost", "127.0.0.1", "--queuePort", str(queue),
         "--tableHost", "127.0.0.1", "--tablePort", str(table),
