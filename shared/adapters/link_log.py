@@ -7,11 +7,14 @@ partitioned by document id.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient
 
 from shared.domain.issued_links import IssuedLink
@@ -59,6 +62,20 @@ class LinkLog:
             return []
         entities = self.table.query_entities("PartitionKey eq @pk", parameters={"pk": pk})
         return sorted((_from_entity(e) for e in entities), key=lambda x: x.issued_at)
+
+
+    def issued_before(self, cutoff: datetime) -> Iterator[str]:
+        """Keys of records issued before `cutoff`: their documents are gone by then (retention)."""
+        entities = self.table.query_entities(
+            "issued_at lt @cutoff", parameters={"cutoff": cutoff}, select=["PartitionKey", "RowKey"]
+        )
+        for entity in entities:
+            yield f"{entity['PartitionKey']}/{entity['RowKey']}"  # "/" never occurs in these keys
+
+    def delete_key(self, key: str) -> None:
+        partition, _, row = key.partition("/")
+        with contextlib.suppress(ResourceNotFoundError):
+            self.table.delete_entity(partition, row)
 
 
 def _from_entity(entity: Any) -> IssuedLink:

@@ -19,6 +19,7 @@ from shared.adapters.access_requests import (
 )
 from shared.adapters.audit import AuditLog, audit_log
 from shared.adapters.grants import GrantStore, grant_store
+from shared.adapters.link_log import LinkLog, link_log
 from shared.adapters.outbox import OutboxStore, outbox_store
 from shared.adapters.sessions import SessionStore, session_store
 from shared.domain.access_request import Status
@@ -160,6 +161,21 @@ class DeliveredMails:
         self.store.delete(key)
 
 
+class IssuedLinkRecords:
+    """Who received which document (`doclinks`, with e-mail addresses): a record older than the
+    retention period belongs to a document that is already deleted, so it has no purpose left.
+    The audit log keeps the same facts for its own, longer period."""
+
+    def __init__(self, log: LinkLog, period: timedelta) -> None:
+        self.log, self.period = log, period
+
+    def due(self, now: datetime) -> Iterator[str]:
+        return self.log.issued_before(now - self.period)
+
+    def remove(self, key: str) -> None:
+        self.log.delete_key(key)
+
+
 class OldAuditDays:
     """Audit day-blobs past the keep period (> the one-year immutability policy)."""
 
@@ -188,6 +204,7 @@ def rules(ctx: Any) -> list[Rule]:
         Rule("sessions", ExpiredSessions(session_store(ctx), p.session_idle, p.session_absolute)),
         Rule("rate_limits", SpentRateLimits(ctx.storage.table("ratelimits"), p.rate_limit)),
         Rule("outbox", DeliveredMails(outbox_store(ctx), p.delivered_mail)),
+        Rule("issued_links", IssuedLinkRecords(link_log(ctx), timedelta(days=ctx.settings.retention_days))),
         Rule("audit_days", OldAuditDays(audit_log(ctx), ctx.settings.audit_keep_days)),
     ]
 

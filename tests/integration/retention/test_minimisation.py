@@ -11,6 +11,7 @@ import pytest
 from shared.adapters.access_requests import access_request_store, new_request_id, verify_token_store
 from shared.adapters.audit import audit_log
 from shared.adapters.grants import grant_store, new_grant_id
+from shared.adapters.link_log import link_log
 from shared.adapters.outbox import outbox_store
 from shared.adapters.retention import rules
 from shared.adapters.sessions import session_store
@@ -19,6 +20,7 @@ from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
 from shared.domain.audit import AuditEvent
 from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal
+from shared.domain.issued_links import IssuedLink
 from shared.domain.retention import MINIMISED_ACTION
 from shared.services.minimisation import minimise
 
@@ -172,3 +174,18 @@ def test_dry_run_counts_and_changes_nothing(ctx: AppContext, clock: MutableClock
     assert counts["outbox"] == 1
     assert outbox.get(sent.mail_id) is not None
     assert list(audit_log(ctx).read_day((t0 + timedelta(days=31)).date())) == []
+
+
+def test_issued_link_records_go_once_older_than_the_retention_period(ctx: AppContext, clock: MutableClock) -> None:
+    """GIVEN links issued for a document THEN their records (with e-mail) outlive it by no more than a sweep."""
+    t0 = clock.now()
+    log = link_log(ctx)
+    doc = "a" * 32
+    for issued in (t0, t0 + timedelta(days=10)):
+        log.record(IssuedLink(doc, "link", issued, issued + timedelta(minutes=5), "t/o", "anna@muster-ag.ch", "1.2.3.4",
+                              "100001"))
+    period = timedelta(days=ctx.settings.retention_days)
+
+    assert run(ctx, t0 + period - SECOND)["issued_links"] == 0
+    assert run(ctx, t0 + period + SECOND)["issued_links"] == 1
+    assert [x.issued_at for x in log.for_document(doc)] == [t0 + timedelta(days=10)]
