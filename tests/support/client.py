@@ -9,6 +9,10 @@ import requests
 
 
 class Client(requests.Session):
+    """Relative URLs go to the dev host. Redirects are not followed unless asked — except by
+    `get()`/`options()`, which requests calls with `allow_redirects=True` explicitly: pass
+    `allow_redirects=False` where a test looks at the redirect itself."""
+
     def __init__(self, base_url: str) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
