@@ -22,6 +22,7 @@ from azure.functions.blob import InputStream
 
 from devhost.invocations import Invocation, Invocations
 from devhost.receipts import POISON_TABLE, RECEIPTS_TABLE, ReceiptStore
+from shared.services.filing import name_hash
 
 log = logging.getLogger("devhost")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -194,5 +195,5 @@ class BlobWatcher:
             result = self.receipts.failed(target.name, target.container, name, etag, attempts, invocation.error, now)
             if result.settled:
                 self._settled.add(key)
-                log.error("blob %s/%s poisoned after %d attempts", target.container, name, attempts)
+                log.error("blob %s name=%s poisoned after %d attempts", target.container, name_hash(name), attempts)
         return True

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.services.filing import name_hash
+
 log = logging.getLogger("devhost")
 
 
@@ -57,7 +59,9 @@ class Invocations:
             trigger,
             invocation.function,
             source,
-            f" {subject}" if subject else "",
+            # Blob names carry customer and claim numbers: log the same short hash the filing
+            # service logs, so the two lines can be matched without personal data in the log.
+            f" name={name_hash(subject)}" if subject else "",
             "ok" if invocation.error is None else "failed",
             invocation.elapsed_ms,
         )
