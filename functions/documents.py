@@ -23,6 +23,7 @@ from shared.adapters.sas import link_signer
 from shared.adapters.web import client_address, endpoint, json_response, read_json
 from shared.domain.filenames import archive_name, content_disposition
 from shared.domain.search import query_words
+from shared.domain.timestamps import utc_iso
 from shared.services import bulk_download, withdrawal
 from shared.services.documents import (
     InvalidInput,
@@ -81,7 +82,7 @@ def link_api(req: func.HttpRequest) -> func.HttpResponse:
             ctx.settings.link_ttl_seconds,
             company=req.params.get("company") or None,
         )
-    expires = link.expires_at.isoformat().replace("+00:00", "Z")
+    expires = utc_iso(link.expires_at)
     return json_response({"url": link.url, "expires_at": expires})
 
 

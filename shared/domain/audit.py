@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from shared.domain.timestamps import utc_iso
+
 
 @dataclass(frozen=True)
 class AuditEvent:
@@ -21,5 +23,5 @@ class AuditEvent:
 
     def to_json(self) -> str:
         data = asdict(self)
-        data["at"] = self.at.isoformat().replace("+00:00", "Z")
+        data["at"] = utc_iso(self.at)
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

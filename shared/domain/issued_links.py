@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared.domain.timestamps import utc_iso_or_none
+
 
 @dataclass(frozen=True)
 class IssuedLink:
@@ -20,13 +22,10 @@ class IssuedLink:
     customer_number: str
 
     def to_json(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat().replace("+00:00", "Z") if value else None
-
         return {
             "kind": self.kind,
-            "issued_at": iso(self.issued_at),
-            "expires_at": iso(self.expires_at),
+            "issued_at": utc_iso_or_none(self.issued_at),
+            "expires_at": utc_iso_or_none(self.expires_at),
             "actor": self.actor,
             "email": self.actor_email,
             "client": self.client,

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from shared.domain.access_request import Status
 from shared.domain.eligibility import eligibility_summary
 from shared.domain.identity import Grant
+from shared.domain.timestamps import utc_iso_or_none
 from shared.services.ports import Companies
 
 LISTABLE = tuple(s.value for s in Status)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def request_view(req: Any, companies: Companies, threshold_chf: int) -> dict[str, Any]:
@@ -31,9 +27,9 @@ def request_view(req: Any, companies: Companies, threshold_chf: int) -> dict[str
         "phone": req.phone,
         "lines": list(req.lines),
         "language": req.language,
-        "created_at": _iso(req.created_at),
-        "verified_at": _iso(req.verified_at),
-        "decided_at": _iso(req.decided_at),
+        "created_at": utc_iso_or_none(req.created_at),
+        "verified_at": utc_iso_or_none(req.verified_at),
+        "decided_at": utc_iso_or_none(req.decided_at),
         "reason": req.reason,
         "eligibility": eligibility_summary(company, req.email, req.lines, threshold_chf),
     }
@@ -51,9 +47,9 @@ def grant_view(grant: Grant) -> dict[str, Any]:
         "lines": list(grant.lines),
         "kind": grant.kind.value,
         "status": grant.status.value,
-        "created_at": _iso(grant.created_at),
-        "activated_at": _iso(grant.activated_at),
-        "revoked_at": _iso(grant.revoked_at),
+        "created_at": utc_iso_or_none(grant.created_at),
+        "activated_at": utc_iso_or_none(grant.activated_at),
+        "revoked_at": utc_iso_or_none(grant.revoked_at),
         "oid": grant.oid,
     }
 

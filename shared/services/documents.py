@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from shared.domain.identity import Grant, GrantStatus
 from shared.domain.lines import DOC_TYPES, LINES, canonical_line
+from shared.domain.timestamps import utc_iso
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -213,7 +214,7 @@ def list_documents(
 
 def _iso(value: Any) -> str:
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return utc_iso(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -13,6 +13,7 @@ from shared.domain.audit import AuditEvent
 from shared.domain.filenames import content_disposition, download_name
 from shared.domain.identity import Grant, Principal
 from shared.domain.issued_links import IssuedLink
+from shared.domain.timestamps import utc_iso
 from shared.services.documents import DocumentIndex, find_visible
 
 # The link starts a minute in the past: a client clock slightly behind would otherwise
@@ -118,7 +119,7 @@ def issue_link(
             client=caller.client,
             target=record.doc_id,
             customer_number=record.customer_number,
-            details={"line": record.line, "expires_at": expires.isoformat().replace("+00:00", "Z")},
+            details={"line": record.line, "expires_at": utc_iso(expires)},
         )
     )
     ports.links.record(received(record, "link", now, expires, caller))
