@@ -10,18 +10,10 @@ import azure.functions as func
 
 from shared import context
 from shared.adapters.filing import filing_service
-from shared.settings import Settings, SettingsError, load_settings
+from shared.settings import settings_at_indexing
 
 log = logging.getLogger(__name__)
 bp = func.Blueprint()
-
-
-def _refile_schedule() -> str:
-    """The timer's NCRONTAB from settings (read when the app is indexed); the default if unset."""
-    try:
-        return load_settings().refile_schedule
-    except SettingsError:
-        return Settings().refile_schedule
 
 
 def blob_name(path: str) -> str:
@@ -37,7 +29,7 @@ def file_incoming(blob: func.InputStream) -> None:
     log.info("file_incoming: %s", result.outcome.value)
 
 
-@bp.timer_trigger(arg_name="timer", schedule=_refile_schedule(), run_on_startup=False)
+@bp.timer_trigger(arg_name="timer", schedule=settings_at_indexing().refile_schedule, run_on_startup=False)
 def refile(timer: func.TimerRequest) -> None:
     report = filing_service(context.current()).refile()
     log.info("refile: examined=%d outcomes=%s errors=%d", report.examined, dict(report.outcomes), report.errors)

@@ -15,18 +15,10 @@ from shared.adapters.entra import EntraError, configured
 from shared.adapters.graph import GraphUnavailable, graph_client
 from shared.adapters.outbox import OutboxMail, outbox_store
 from shared.services.mail_delivery import DeliveryReport, deliver_pending
-from shared.settings import Settings, SettingsError, load_settings
+from shared.settings import settings_at_indexing
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.mail")
-
-
-def _schedule() -> str:
-    """settings.outbox_schedule, read when the app is indexed; the default if settings are unreadable."""
-    try:
-        return load_settings().outbox_schedule
-    except SettingsError:
-        return Settings().outbox_schedule
 
 
 def message_id(mail: OutboxMail, sender: str) -> str:
@@ -52,7 +44,9 @@ def deliver(ctx: context.AppContext) -> DeliveryReport | None:
     return deliver_pending(outbox_store(ctx), send, ctx.clock.now(), _temporary)
 
 
-@bp.timer_trigger(schedule=_schedule(), arg_name="timer", run_on_startup=False, use_monitor=False)
+@bp.timer_trigger(
+    schedule=settings_at_indexing().outbox_schedule, arg_name="timer", run_on_startup=False, use_monitor=False
+)
 def deliver_outbox(timer: func.TimerRequest) -> None:
     report = deliver(context.current())
     if report is None:
