@@ -32,7 +32,7 @@ from shared.services.documents import (
     parse_list_query,
     resolve_scope,
 )
-from shared.services.links import Caller, LinkPorts, issue_link
+from shared.services.links import Caller, Link, LinkPorts, issue_link
 
 bp = func.Blueprint()
 
@@ -73,17 +73,22 @@ def link_ports(ctx: context.AppContext) -> LinkPorts:
 def link_api(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
     with portal_problems():
-        caller = caller_for(req, ctx)
-        link = issue_link(
-            link_ports(ctx),
-            caller,
-            req.route_params.get("doc_id", ""),
-            ctx.clock.now(),
-            ctx.settings.link_ttl_seconds,
-            company=req.params.get("company") or None,
-        )
+        link = link_for(req, ctx, caller_for(req, ctx))
     expires = utc_iso(link.expires_at)
     return json_response({"url": link.url, "expires_at": expires})
+
+
+def link_for(req: func.HttpRequest, ctx: context.AppContext, caller: Caller) -> Link:
+    """The link for the route's document, the `company` query choosing among the caller's grants:
+    shared by the API and the page's download route."""
+    return issue_link(
+        link_ports(ctx),
+        caller,
+        req.route_params.get("doc_id", ""),
+        ctx.clock.now(),
+        ctx.settings.link_ttl_seconds,
+        company=req.params.get("company") or None,
+    )
 
 
 def zip_response(ctx: context.AppContext, caller: Caller, company: Any, raw_ids: Any) -> func.HttpResponse:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import azure.functions as func
 
-from functions.documents import link_ports, zip_response
+from functions.documents import link_for, zip_response
 from shared import context
 from shared.adapters import formatting
 from shared.adapters.auth_http import current_session, require_session
@@ -21,7 +21,6 @@ from shared.adapters.web import endpoint, html_response, read_form, redirect
 from shared.domain.languages import choose_language
 from shared.domain.search import query_words
 from shared.services.documents import CompanyNotGranted, NoGrant
-from shared.services.links import issue_link
 from shared.services.portal_view import build_view
 
 bp = func.Blueprint()
@@ -105,15 +104,7 @@ def portal_download(req: func.HttpRequest) -> func.HttpResponse:
     if session is None:
         return _login(choose_language(req.params.get("lang"), req.headers.get("accept-language")))
     with portal_problems():
-        caller = caller_for(req, ctx, session)
-        link = issue_link(
-            link_ports(ctx),
-            caller,
-            req.route_params.get("doc_id", ""),
-            ctx.clock.now(),
-            ctx.settings.link_ttl_seconds,
-            company=req.params.get("company") or None,
-        )
+        link = link_for(req, ctx, caller_for(req, ctx, session))
     return redirect(link.url, status=303, headers={"Cache-Control": "no-store"})
 
 
