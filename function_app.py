@@ -13,7 +13,7 @@ from functions import (
     health,
     mail,
     portal,
-    retention,
+    retention_timer,
     static,
 )
 
@@ -22,7 +22,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for blueprint in (
     access_request.bp,
     filing.bp,
-    retention.bp,
+    retention_timer.bp,
     documents.bp,
     portal.bp,
     advisor.bp,

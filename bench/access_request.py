@@ -31,8 +31,8 @@ from bench.common import RESULTS, OpCounter
 from devhost.host import DevHost
 from functions.access_request import ports
 from shared import context
-from shared.adapters.outbox import outbox_store
-from shared.adapters.storage import Storage
+from shared.adapters.storage.clients import Storage
+from shared.adapters.storage.outbox import outbox_store
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.services import access_requests as service

@@ -30,10 +30,9 @@ from azure.storage.blob import BlobServiceClient
 from bench.common import RESULTS, OpCounter
 from cli.commands.generate import CompanyInfo, Sample, samples
 from shared import context
-from shared.adapters.companies import company_store
-from shared.adapters.filing import filing_service
-from shared.adapters.index import DocumentIndex, document_index
-from shared.adapters.storage import Storage
+from shared.adapters.storage.clients import Storage
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.index import DocumentIndex, document_index
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.companies import Company
@@ -41,6 +40,7 @@ from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import content_sha256, decode_metadata, doc_id, document_blob_name, parse_name
 from shared.services.filing import Outcome
 from shared.settings import Settings
+from shared.wiring.filing import filing_service
 from tests.support.azurite import start_azurite
 
 COMPANY = Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 1_200_000}, ("muster-ag.ch",), "", True)

@@ -24,10 +24,10 @@ from pathlib import Path
 from bench.portal import stats, timed
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.access_requests import access_request_store
-from shared.adapters.companies import company_store
-from shared.adapters.sessions import _key, session_store
-from shared.adapters.storage import connect
+from shared.adapters.storage.access_requests import access_request_store
+from shared.adapters.storage.clients import connect
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.sessions import _key, session_store
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status

@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.adapters.index import DocumentIndex
-from shared.adapters.storage import connect
+from shared.adapters.storage.clients import connect
+from shared.adapters.storage.index import DocumentIndex
 from shared.domain.documents import DocumentRecord
 from shared.domain.lines import ALLOWED, LINES
 from shared.settings import Settings

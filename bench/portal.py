@@ -36,12 +36,12 @@ from azure.storage.blob import BlobSasPermissions, generate_blob_sas
 
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.audit import audit_log
-from shared.adapters.grants import grant_store
-from shared.adapters.index import DocumentIndex, document_index
-from shared.adapters.link_log import link_log
-from shared.adapters.sas import link_signer
-from shared.adapters.storage import connect
+from shared.adapters.identity.sas import link_signer
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.clients import connect
+from shared.adapters.storage.grants import grant_store
+from shared.adapters.storage.index import DocumentIndex, document_index
+from shared.adapters.storage.link_log import link_log
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord

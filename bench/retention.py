@@ -29,15 +29,15 @@ from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
 from bench.common import RESULTS, OpCounter
-from shared.adapters.audit import audit_log
-from shared.adapters.index import document_index
-from shared.adapters.retention import document_blobs
-from shared.adapters.storage import Storage
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.clients import Storage
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.purges import document_blobs
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name
-from shared.services.retention import RETENTION_WORKERS, sweep_documents
+from shared.services.retention_sweep import RETENTION_WORKERS, sweep_documents
 from shared.settings import Settings
 from tests.support.azurite import start_azurite
 

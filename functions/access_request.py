@@ -6,22 +6,26 @@ from __future__ import annotations
 import azure.functions as func
 
 from shared import context
-from shared.adapters import form_tokens
-from shared.adapters.access_pages import (
+from shared.adapters.mail.email_syntax import normalise_email
+from shared.adapters.mail.render import AccessMails
+from shared.adapters.storage.access_requests import access_request_store, new_request_id, verify_token_store
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.outbox import outbox_store
+from shared.adapters.storage.rate_limits import rate_limiter
+from shared.context import AppContext
+from shared.domain.access_request import InvalidForm, VerifyOutcome
+from shared.domain.languages import choose_language
+from shared.domain.rate_limit import RateLimited
+from shared.services import access_requests as service
+from web import form_tokens
+from web.access_pages import (
     VERIFY_STATUS,
     render_form,
     render_received,
     render_verify,
     verify_result_url,
 )
-from shared.adapters.access_requests import access_request_store, new_request_id, verify_token_store
-from shared.adapters.companies import company_store
-from shared.adapters.email_syntax import normalise_email
-from shared.adapters.mail_render import AccessMails
-from shared.adapters.outbox import outbox_store
-from shared.adapters.problems import TooManyRequests, ValidationFailed
-from shared.adapters.rate_limits import rate_limiter
-from shared.adapters.web import (
+from web.http import (
     client_address,
     cookies,
     endpoint,
@@ -32,11 +36,7 @@ from shared.adapters.web import (
     read_json,
     redirect,
 )
-from shared.context import AppContext
-from shared.domain.access_request import InvalidForm, VerifyOutcome
-from shared.domain.languages import choose_language
-from shared.domain.rate_limit import RateLimited
-from shared.services import access_requests as service
+from web.problems import TooManyRequests, ValidationFailed
 
 bp = func.Blueprint()
 

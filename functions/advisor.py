@@ -12,18 +12,18 @@ import azure.functions as func
 
 from functions.onboarding_wiring import as_problem, onboarding
 from shared import context
-from shared.adapters.access_requests import access_request_store
-from shared.adapters.auth_http import current_session, require_advisor
-from shared.adapters.companies import company_store
-from shared.adapters.email_syntax import normalise_email
-from shared.adapters.grants import grant_store
-from shared.adapters.problems import ValidationFailed
-from shared.adapters.templates import render
-from shared.adapters.web import endpoint, html_response, json_response, read_body, read_json, redirect
+from shared.adapters.mail.email_syntax import normalise_email
+from shared.adapters.rendering.templates import render
+from shared.adapters.storage.access_requests import access_request_store
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store
 from shared.domain.companies import valid_customer_number
 from shared.domain.languages import choose_language, normalise_language
 from shared.services import advisor as views
 from shared.services.onboarding import OnboardingError
+from web.auth_http import current_session, require_advisor
+from web.http import endpoint, html_response, json_response, read_body, read_json, redirect
+from web.problems import ValidationFailed
 
 bp = func.Blueprint()
 

@@ -9,18 +9,18 @@ import azure.functions as func
 
 from functions.signin_flow import end_session, refuse, start_session
 from shared import context
-from shared.adapters.auth_flows import flow_cookie, flow_cookie_name, flow_store
-from shared.adapters.auth_http import require_session
-from shared.adapters.companies import company_store
-from shared.adapters.entra import SignInFailed, configured, entra_client, identity_http
-from shared.adapters.grants import companies_of, grant_store
-from shared.adapters.problems import ServiceUnavailable
-from shared.adapters.sessions import lifetimes, session_store
-from shared.adapters.templates import render
-from shared.adapters.tokens import IdTokenValidator, JwksCache, TokenError, metadata_url, principal_claims
-from shared.adapters.web import cookies, endpoint, html_response, json_response, media_type, read_form, redirect
+from shared.adapters.identity.auth_flows import flow_cookie, flow_cookie_name, flow_store
+from shared.adapters.identity.entra import SignInFailed, configured, entra_client, identity_http
+from shared.adapters.identity.tokens import IdTokenValidator, JwksCache, TokenError, metadata_url, principal_claims
+from shared.adapters.rendering.templates import render
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import companies_of, grant_store
+from shared.adapters.storage.sessions import lifetimes, session_store
 from shared.domain.identity import Principal
 from shared.domain.languages import choose_language
+from web.auth_http import require_session
+from web.http import cookies, endpoint, html_response, json_response, media_type, read_form, redirect
+from web.problems import ServiceUnavailable
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.auth")

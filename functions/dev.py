@@ -13,13 +13,13 @@ import azure.functions as func
 
 from functions.signin_flow import refuse, start_session
 from shared import context
-from shared.adapters.dev_directory import dev_tenant, oid_for
-from shared.adapters.problems import Forbidden, NotFound, ValidationFailed
-from shared.adapters.templates import render
-from shared.adapters.web import endpoint, html_response, json_response, media_type, read_form, read_json, redirect
+from shared.adapters.identity.dev_directory import dev_tenant, oid_for
+from shared.adapters.rendering.templates import render
 from shared.domain.identity import ADVISOR_ROLE, Principal
 from shared.domain.languages import choose_language, normalise_language
 from shared.domain.signin import mfa_satisfied, normalise_email
+from web.http import endpoint, html_response, json_response, media_type, read_form, read_json, redirect
+from web.problems import Forbidden, NotFound, ValidationFailed
 
 bp = func.Blueprint()
 

@@ -8,12 +8,12 @@ import re
 import azure.functions as func
 
 from shared import context
-from shared.adapters.i18n import gettext
-from shared.adapters.outbox import OutboxMail, outbox_store
-from shared.adapters.problems import BadRequest, NotFound
-from shared.adapters.templates import render
-from shared.adapters.web import endpoint, html_response, json_response
+from shared.adapters.rendering.i18n import gettext
+from shared.adapters.rendering.templates import render
+from shared.adapters.storage.outbox import OutboxMail, outbox_store
 from shared.domain.languages import choose_language
+from web.http import endpoint, html_response, json_response
+from web.problems import BadRequest, NotFound
 
 bp = func.Blueprint()
 

@@ -13,14 +13,10 @@ import azure.functions as func
 from azure.core.exceptions import ResourceNotFoundError
 
 from shared import context
-from shared.adapters.audit import audit_log
-from shared.adapters.auth_http import require_advisor
-from shared.adapters.index import document_index
-from shared.adapters.link_log import link_log
-from shared.adapters.portal_http import caller_for, portal_problems
-from shared.adapters.problems import NotFound
-from shared.adapters.sas import link_signer
-from shared.adapters.web import client_address, endpoint, json_response, read_json
+from shared.adapters.identity.sas import link_signer
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.link_log import link_log
 from shared.domain.filenames import archive_name, content_disposition
 from shared.domain.search import query_words
 from shared.domain.timestamps import utc_iso
@@ -33,6 +29,10 @@ from shared.services.documents import (
     resolve_scope,
 )
 from shared.services.links import Caller, Link, LinkPorts, issue_link
+from web.auth_http import require_advisor
+from web.http import client_address, endpoint, json_response, read_json
+from web.portal_http import caller_for, portal_problems
+from web.problems import NotFound
 
 bp = func.Blueprint()
 

@@ -9,8 +9,8 @@ import logging
 import azure.functions as func
 
 from shared import context
-from shared.adapters.filing import filing_service
 from shared.settings import settings_at_indexing
+from shared.wiring.filing import filing_service
 
 log = logging.getLogger(__name__)
 bp = func.Blueprint()

@@ -8,8 +8,8 @@ import azure.functions as func
 from azure.core.exceptions import AzureError
 
 from shared import context
-from shared.adapters.problems import NotFound, ServiceUnavailable
-from shared.adapters.web import endpoint, json_response
+from web.http import endpoint, json_response
+from web.problems import NotFound, ServiceUnavailable
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.health")

@@ -11,9 +11,9 @@ import logging
 import azure.functions as func
 
 from shared import context
-from shared.adapters.entra import EntraError, configured
-from shared.adapters.graph import GraphUnavailable, graph_client
-from shared.adapters.outbox import OutboxMail, outbox_store
+from shared.adapters.identity.entra import EntraError, configured
+from shared.adapters.identity.graph import GraphUnavailable, graph_client
+from shared.adapters.storage.outbox import OutboxMail, outbox_store
 from shared.services.mail_delivery import DeliveryReport, deliver_pending
 from shared.settings import settings_at_indexing
 

@@ -8,19 +8,19 @@ from typing import Any
 import azure.functions as func
 
 from shared import context
-from shared.adapters.access_requests import access_request_store
-from shared.adapters.audit import audit_log
-from shared.adapters.companies import company_store
-from shared.adapters.dev_directory import dev_directory
-from shared.adapters.entra import configured
-from shared.adapters.grants import grant_store, new_grant_id
-from shared.adapters.graph import graph_client
-from shared.adapters.mail_render import render_mail
-from shared.adapters.outbox import outbox_store
-from shared.adapters.problems import Conflict, HttpProblem, NotFound, ServiceUnavailable, ValidationFailed
-from shared.adapters.web import client_address
+from shared.adapters.identity.dev_directory import dev_directory
+from shared.adapters.identity.entra import configured
+from shared.adapters.identity.graph import graph_client
+from shared.adapters.mail.render import render_mail
+from shared.adapters.storage.access_requests import access_request_store
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store, new_grant_id
+from shared.adapters.storage.outbox import outbox_store
 from shared.services.onboarding import DirectoryUnavailable, InvalidInput, NotFoundError, NotPending, Onboarding
 from shared.services.ports import Inviter
+from web.http import client_address
+from web.problems import Conflict, HttpProblem, NotFound, ServiceUnavailable, ValidationFailed
 
 
 def _render(name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:

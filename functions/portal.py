@@ -11,17 +11,17 @@ import azure.functions as func
 
 from functions.documents import link_for, zip_response
 from shared import context
-from shared.adapters import formatting
-from shared.adapters.auth_http import current_session, require_session
-from shared.adapters.companies import company_store
-from shared.adapters.index import document_index
-from shared.adapters.portal_http import caller_for, portal_problems
-from shared.adapters.templates import render
-from shared.adapters.web import endpoint, html_response, read_form, redirect
+from shared.adapters.rendering import formatting
+from shared.adapters.rendering.templates import render
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.index import document_index
 from shared.domain.languages import choose_language
 from shared.domain.search import query_words
 from shared.services.documents import CompanyNotGranted, NoGrant
 from shared.services.portal_view import build_view
+from web.auth_http import current_session, require_session
+from web.http import endpoint, html_response, read_form, redirect
+from web.portal_http import caller_for, portal_problems
 
 bp = func.Blueprint()
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import azure.functions as func
 
 from shared import context
-from shared.adapters.audit import audit_log
-from shared.adapters.grants import grant_store
-from shared.adapters.sessions import cookie_name, session_cookie, session_store
-from shared.adapters.web import client_address, cookies
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.grants import grant_store
+from shared.adapters.storage.sessions import cookie_name, session_cookie, session_store
 from shared.domain.identity import Principal
 from shared.domain.sessions import Session
 from shared.services import sessions as sessions_service
+from web.http import client_address, cookies
 
 
 def start_session(req: func.HttpRequest, principal: Principal, language: str, method: str) -> tuple[Session, str]:

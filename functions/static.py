@@ -8,8 +8,8 @@ from pathlib import Path
 import azure.functions as func
 
 from shared import context
-from shared.adapters.problems import NotFound
-from shared.adapters.web import endpoint
+from web.http import endpoint
+from web.problems import NotFound
 
 bp = func.Blueprint()
 

@@ -1,7 +1,7 @@
 """Build the function app's deployment zip from an allow-list, so nothing local ships.
 
 Only what the Functions host needs goes in: function_app.py, host.json, requirements.txt
-(remote build installs it) and the `functions/` and `shared/` packages. The dev host,
+(remote build installs it) and the `functions/`, `web/` and `shared/` packages. The dev host,
 CLI, tests, benchmarks, infra, node_modules, virtual environments and local settings stay
 out — an allow-list cannot leak a file someone adds to the repo later.
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT_FILES = ("function_app.py", "host.json", "requirements.txt")
-PACKAGES = ("functions", "shared")
+PACKAGES = ("functions", "shared", "web")
 SKIP_PARTS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 SKIP_SUFFIXES = (".pyc", ".pyo")
 

@@ -26,9 +26,9 @@ from cli.commands.generate import CompanyInfo, samples  # noqa: E402
 from devhost.host import DevHost  # noqa: E402
 from devhost.invocations import Invocation  # noqa: E402
 from shared import context  # noqa: E402
-from shared.adapters.companies import company_store  # noqa: E402
-from shared.adapters.index import document_index  # noqa: E402
-from shared.adapters.storage import connect  # noqa: E402
+from shared.adapters.storage.clients import connect  # noqa: E402
+from shared.adapters.storage.companies import company_store  # noqa: E402
+from shared.adapters.storage.index import document_index  # noqa: E402
 from shared.clock import SystemClock  # noqa: E402
 from shared.context import AppContext  # noqa: E402
 from shared.domain.companies import Company  # noqa: E402

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.adapters.storage import Storage, connect
+from shared.adapters.storage.clients import Storage, connect
 from shared.clock import Clock, SystemClock
 from shared.settings import Settings, load_settings
 

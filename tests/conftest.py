@@ -10,7 +10,7 @@ import pytest
 
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.storage import Storage, connect
+from shared.adapters.storage.clients import Storage, connect
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.settings import Settings

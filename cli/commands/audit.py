@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 from cli.context import cli_context
-from shared.adapters.audit import AuditLog, audit_log
+from shared.adapters.storage.audit import AuditLog, audit_log
 
 
 def _day(value: str) -> date:

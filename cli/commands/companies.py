@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from shared.adapters.companies import CompanyStore, company_store
+from shared.adapters.storage.companies import CompanyStore, company_store
 from shared.domain.companies import Company, valid_customer_number
 from shared.domain.company_import import RowRefused, missing_columns, parse_row
 

@@ -17,16 +17,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cli.commands.generate import CompanyInfo, sample
-from shared.adapters.companies import company_store
-from shared.adapters.dev_directory import dev_directory, dev_tenant
-from shared.adapters.filing import filing_service
-from shared.adapters.grants import grant_store
-from shared.adapters.index import document_index
+from shared.adapters.identity.dev_directory import dev_directory, dev_tenant
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store
+from shared.adapters.storage.index import document_index
 from shared.domain.companies import Company
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from shared.domain.incoming import content_sha256, doc_id, parse_name
 from shared.domain.lines import ALLOWED, LINES
 from shared.settings import Settings
+from shared.wiring.filing import filing_service
 
 SEED = 20261127
 DEFAULT_INSURER = Settings().insurer_name

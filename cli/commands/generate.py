@@ -172,7 +172,7 @@ def drop(ctx: Any, items: Iterator[Sample], rate: float, out: Any, sleep: Any = 
 
 
 def _companies(ctx: Any, numbers: list[str]) -> list[CompanyInfo]:
-    from shared.adapters.companies import company_store
+    from shared.adapters.storage.companies import company_store
 
     store = company_store(ctx)
     found = []

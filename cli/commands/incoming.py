@@ -12,7 +12,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from shared.adapters.filing import filing_service, incoming_blobs
+from shared.wiring.filing import filing_service, incoming_blobs
 
 
 def list_incoming(ctx: Any, out: Any) -> int:

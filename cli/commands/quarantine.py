@@ -12,8 +12,8 @@ import argparse
 import sys
 from typing import Any
 
-from shared.adapters.filing_blobs import TargetExists
-from shared.adapters.quarantine import Quarantine, quarantine
+from shared.adapters.storage.filing_blobs import TargetExists
+from shared.adapters.storage.quarantine import Quarantine, quarantine
 from shared.domain.refusals import Reason
 
 

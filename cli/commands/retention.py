@@ -18,12 +18,12 @@ from tqdm import tqdm
 
 from cli.context import cli_context
 from devhost.ncrontab import parse as parse_schedule
-from shared.adapters.audit import audit_log
-from shared.adapters.companies import company_store
-from shared.adapters.index import document_index
-from shared.adapters.retention import rules
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.purges import rules
 from shared.services.minimisation import minimise
-from shared.services.retention import preview, sweep
+from shared.services.retention_sweep import preview, sweep
 
 
 def register(sub: Any) -> None:

@@ -11,10 +11,10 @@ import sys
 from typing import Any
 
 from cli.context import cli_context
-from shared.adapters.audit import audit_log
-from shared.adapters.companies import company_store
-from shared.adapters.grants import grant_store, new_grant_id
-from shared.adapters.outbox import outbox_store
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store, new_grant_id
+from shared.adapters.storage.outbox import outbox_store
 from shared.domain.identity import Principal
 from shared.services.onboarding import NotFoundError, Onboarding
 

@@ -1,6 +1,6 @@
 """A signed-in session and the two timeouts that end it (SPEC 5: idle 30 min, absolute 8 h).
 
-Plain data and rules only: the Table store lives in shared/adapters/sessions.py.
+Plain data and rules only: the Table store lives in shared/adapters/storage/sessions.py.
 """
 
 from __future__ import annotations

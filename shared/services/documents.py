@@ -55,7 +55,7 @@ class BadCursor(PortalError):
 
 
 class DocumentIndex(Protocol):
-    """What the portal reads from the filing engineer's index (shared/adapters/index.py)."""
+    """What the portal reads from the filing engineer's index (shared/adapters/storage/index.py)."""
 
     def get(self, customer_number: str, doc_id: str) -> Any: ...
 

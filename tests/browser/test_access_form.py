@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from devhost.host import DevHost
-from shared.adapters.access_requests import access_request_store
+from shared.adapters.storage.access_requests import access_request_store
 from shared.context import AppContext
 
 pytestmark = pytest.mark.browser

@@ -16,9 +16,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from devhost.host import DevHost
-from shared.adapters.companies import company_store
-from shared.adapters.dev_directory import oid_for
-from shared.adapters.grants import grant_store
+from shared.adapters.identity.dev_directory import oid_for
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store
 from shared.context import AppContext
 from shared.domain.companies import Company
 from shared.domain.identity import GrantStatus
@@ -139,7 +139,7 @@ def test_console_reject_and_third_party_invitation(
     broker's grant and welcome mail exist."""
     import uuid
 
-    from shared.adapters.access_requests import access_request_store
+    from shared.adapters.storage.access_requests import access_request_store
     from shared.domain.access_request import AccessRequest, Status
 
     base = devhost.base_url

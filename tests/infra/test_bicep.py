@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 from pycep import BicepParser
 
-from shared.adapters.storage import TABLES
+from shared.adapters.storage.clients import TABLES
 from shared.settings import _INT_FIELDS, _STR_FIELDS
 
 BICEP = Path(__file__).resolve().parents[2] / "infra" / "bicep"

@@ -19,7 +19,8 @@ def test_package_holds_the_app_only(tmp_path: Path) -> None:
     out = tmp_path / "app.zip"
     package.build(ROOT, out)
     names = zipfile.ZipFile(out).namelist()
-    assert {"function_app.py", "host.json", "requirements.txt", "functions/retention.py"} <= set(names)
+    expected = {"function_app.py", "host.json", "requirements.txt", "functions/retention_timer.py", "web/http.py"}
+    assert expected <= set(names)
     assert any(n.startswith("shared/locales/") for n in names)
     forbidden = ("devhost/", "tests/", "bench/", "cli/", "node_modules/", ".venv/", "infra/", ".git/")
     assert [n for n in names if n.startswith(forbidden)] == []

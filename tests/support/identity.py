@@ -12,8 +12,8 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Iterable, Sequence
 
-from shared.adapters.dev_directory import dev_tenant, oid_for
-from shared.adapters.grants import grant_store, new_grant_id
+from shared.adapters.identity.dev_directory import dev_tenant, oid_for
+from shared.adapters.storage.grants import grant_store, new_grant_id
 from shared.context import AppContext
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from tests.support.client import Client

@@ -17,8 +17,9 @@ DEPLOYED = [
     ROOT / "function_app.py",
     *sorted((ROOT / "functions").rglob("*.py")),
     *sorted((ROOT / "shared").rglob("*.py")),
+    *sorted((ROOT / "web").rglob("*.py")),
 ]
-LOCAL_PACKAGES = {"functions", "shared", "function_app"}
+LOCAL_PACKAGES = {"functions", "shared", "web", "function_app"}
 NEVER_FROM_APP = {"devhost", "cli", "tests", "bench"}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from shared.adapters.i18n import LOCALES, gettext
+from shared.adapters.rendering.i18n import LOCALES, gettext
 from shared.domain.languages import LANGUAGES
 
 DOMAINS = sorted({p.stem for p in LOCALES.glob("*/LC_MESSAGES/*.po")})

@@ -28,7 +28,7 @@ param auditImmutabilityDays int
 @maxValue(365)
 param softDeleteDays int
 
-@description('Tables the app uses (mirror of shared/adapters/storage.py TABLES, without dev-only tables).')
+@description('Tables the app uses (mirror of shared/adapters/storage/clients.py TABLES, without dev-only tables).')
 param tableNames array
 
 param tags object = {}

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from shared.adapters.access_requests import AccessRequest, access_request_store
-from shared.adapters.outbox import OutboxMail, outbox_store
+from shared.adapters.storage.access_requests import AccessRequest, access_request_store
+from shared.adapters.storage.outbox import OutboxMail, outbox_store
 from shared.context import AppContext
 from tests.support.client import Client
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.access_requests import verify_token_store
+from shared.adapters.storage.access_requests import verify_token_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.access_request import token_hash

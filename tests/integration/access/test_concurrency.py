@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from shared.adapters.rate_limits import rate_limiter
+from shared.adapters.storage.rate_limits import rate_limiter
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.rate_limit import RateLimit, RateLimited

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.adapters.outbox import outbox_store
+from shared.adapters.storage.outbox import outbox_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from tests.integration.access.conftest import valid_payload

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.outbox import FAILED, PENDING, SENDING, SENT, OutboxError, OutboxStore, outbox_store
+from shared.adapters.storage.outbox import FAILED, PENDING, SENDING, SENT, OutboxError, OutboxStore, outbox_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.companies import company_store
+from shared.adapters.storage.companies import company_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company

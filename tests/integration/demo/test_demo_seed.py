@@ -6,10 +6,10 @@ from __future__ import annotations
 import urllib.parse
 
 from cli.commands.demo import COMPANIES, DEMO_CUSTOMER, demo_documents, seed
-from shared.adapters.companies import company_store
-from shared.adapters.dev_directory import dev_tenant, oid_for
-from shared.adapters.grants import grant_store
-from shared.adapters.index import document_index
+from shared.adapters.identity.dev_directory import dev_tenant, oid_for
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store
+from shared.adapters.storage.index import document_index
 from shared.context import AppContext
 from shared.domain.identity import GrantStatus
 from shared.domain.incoming import decode_metadata, parse_name

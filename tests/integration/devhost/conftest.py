@@ -11,7 +11,7 @@ import pytest
 
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.storage import Storage
+from shared.adapters.storage.clients import Storage
 from shared.context import AppContext
 
 CONCURRENT = 4

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import requests
 
 from devhost.invocations import Invocation
-from shared.adapters.storage import Storage
+from shared.adapters.storage.clients import Storage
 from tests.integration.devhost.conftest import RECEIVED, HostFactory
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from devhost.receipts import DONE, FAILING, POISON_TABLE, POISONED, RECEIPTS_TABLE, ReceiptStore
-from shared.adapters.storage import Storage
+from shared.adapters.storage.clients import Storage
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

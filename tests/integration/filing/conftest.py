@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fpdf import FPDF
 
-from shared.adapters.companies import CompanyStore, company_store
-from shared.adapters.filing import filing_service, incoming_blobs
-from shared.adapters.filing_blobs import IncomingBlobs
-from shared.adapters.index import DocumentIndex, document_index
+from shared.adapters.storage.companies import CompanyStore, company_store
+from shared.adapters.storage.filing_blobs import IncomingBlobs
+from shared.adapters.storage.index import DocumentIndex, document_index
 from shared.context import AppContext
 from shared.domain.companies import Company
 from shared.domain.documents import DocumentRecord
 from shared.services.filing import FilingService
+from shared.wiring.filing import filing_service, incoming_blobs
 
 
 def make_pdf(text: str = "Leistungsabrechnung") -> bytes:

@@ -10,7 +10,7 @@ from http.client import BadStatusLine
 import pytest
 from azure.data.tables import RequestTooLargeError, TableClient, TableTransactionError
 
-from shared.adapters.storage import Storage
+from shared.adapters.storage.clients import Storage
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli.__main__ import main
-from shared.adapters.companies import CompanyStore
-from shared.adapters.index import DocumentIndex
+from shared.adapters.storage.companies import CompanyStore
+from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.services.filing import FilingService, Outcome

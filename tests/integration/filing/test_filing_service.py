@@ -9,8 +9,8 @@ from typing import Any, cast
 
 import pytest
 
-from shared.adapters.filing_claims import claim_store
-from shared.adapters.index import DocumentIndex
+from shared.adapters.storage.filing_claims import claim_store
+from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.claims import LEASE

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.adapters.index import DocumentIndex, IndexError_
+from shared.adapters.storage.index import DocumentIndex, IndexError_
 from tests.integration.filing.conftest import record
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from devhost.host import DevHost
-from shared.adapters.companies import CompanyStore
-from shared.adapters.index import DocumentIndex
+from shared.adapters.storage.companies import CompanyStore
+from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord

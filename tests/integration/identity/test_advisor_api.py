@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.access_requests import access_request_store
-from shared.adapters.audit import audit_log
-from shared.adapters.companies import company_store
-from shared.adapters.dev_directory import oid_for
-from shared.adapters.grants import grant_store
-from shared.adapters.outbox import outbox_store
+from shared.adapters.identity.dev_directory import oid_for
+from shared.adapters.storage.access_requests import access_request_store
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store
+from shared.adapters.storage.outbox import outbox_store
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
 from shared.domain.companies import Company
@@ -239,7 +239,7 @@ def test_json_only_csrf_and_role(ctx: AppContext, advisor: Client) -> None:
 
 def test_same_email_other_oid_gets_nothing(ctx: AppContext, advisor: Client) -> None:
     """Authorization keys on (tid, oid): an identity with the same e-mail claim but another oid sees nothing."""
-    from shared.adapters.sessions import session_store
+    from shared.adapters.storage.sessions import session_store
     from shared.domain.identity import Principal
 
     request_id = seed(ctx)

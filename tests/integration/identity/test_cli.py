@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from cli.__main__ import main
-from shared.adapters.audit import audit_log
-from shared.adapters.companies import company_store
-from shared.adapters.grants import grant_store
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.audit import AuditEvent

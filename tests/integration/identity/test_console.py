@@ -31,7 +31,7 @@ def test_console_lists_pending_requests_in_four_languages(ctx: AppContext, http:
 def test_console_escapes_what_applicants_typed(ctx: AppContext, http: Client) -> None:
     from dataclasses import replace
 
-    from shared.adapters.access_requests import access_request_store
+    from shared.adapters.storage.access_requests import access_request_store
 
     request_id = seed(ctx)
     store = access_request_store(ctx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.adapters.companies import company_store
+from shared.adapters.storage.companies import company_store
 from shared.context import AppContext
 from shared.domain.companies import Company
 from tests.support.client import Client
@@ -39,7 +39,7 @@ def test_me_without_session_is_401(ctx: AppContext, http: Client) -> None:
 
 
 def test_invited_grant_becomes_active_at_first_login(ctx: AppContext, http: Client) -> None:
-    from shared.adapters.grants import grant_store
+    from shared.adapters.storage.grants import grant_store
     from shared.domain.identity import GrantStatus
 
     _company(ctx)

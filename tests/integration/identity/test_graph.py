@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.adapters.entra import entra_client
-from shared.adapters.graph import GraphRefused, GraphUnavailable, graph_client, retry_after_seconds
+from shared.adapters.identity.entra import entra_client
+from shared.adapters.identity.graph import GraphRefused, GraphUnavailable, graph_client, retry_after_seconds
 from shared.context import AppContext
 from tests.integration.identity.fakes import FakeEntraGraph
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from functions.mail import deliver
-from shared.adapters.outbox import FAILED, PENDING, SENT, outbox_store
+from shared.adapters.storage.outbox import FAILED, PENDING, SENT, outbox_store
 from shared.context import AppContext
 from tests.integration.identity.fakes import FakeEntraGraph
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.sessions import AZURE_COOKIE, session_cookie, session_store
+from shared.adapters.storage.sessions import AZURE_COOKIE, session_cookie, session_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.settings import Settings
@@ -145,7 +145,7 @@ def test_picker_form_post_signs_in_and_redirects(ctx: AppContext, http: Client) 
 
 def test_sweep_removes_expired_sessions_and_abandoned_sign_ins(ctx: AppContext, clock: MutableClock) -> None:
     from functions.auth import sweep
-    from shared.adapters.auth_flows import flow_store
+    from shared.adapters.identity.auth_flows import flow_store
     from shared.domain.identity import Principal
 
     store = session_store(ctx)

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import requests
 
-from shared.adapters.audit import audit_log
-from shared.adapters.grants import grant_store, new_grant_id
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.grants import grant_store, new_grant_id
 from shared.context import AppContext
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from tests.integration.identity.fakes import TENANT, FakeEntraGraph
@@ -150,7 +150,7 @@ def test_an_error_from_entra_is_a_page_not_a_crash(
 
 
 def test_flow_cookie_is_cross_site_capable_only_in_azure() -> None:
-    from shared.adapters.auth_flows import flow_cookie
+    from shared.adapters.identity.auth_flows import flow_cookie
     from shared.settings import Settings
 
     azure = flow_cookie(Settings(local_mode=False), "x")

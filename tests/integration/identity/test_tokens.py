@@ -12,7 +12,7 @@ import jwt
 import pytest
 import requests
 
-from shared.adapters.tokens import (
+from shared.adapters.identity.tokens import (
     IdTokenValidator,
     JwksCache,
     TokenAlgorithmRefused,

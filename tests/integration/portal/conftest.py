@@ -116,10 +116,10 @@ def file_document(
     blob trigger would; returns the index record (published now, by the test's clock)."""
     import urllib.parse
 
-    from shared.adapters.companies import company_store
-    from shared.adapters.filing import filing_service
-    from shared.adapters.index import document_index
+    from shared.adapters.storage.companies import company_store
+    from shared.adapters.storage.index import document_index
     from shared.domain.companies import Company
+    from shared.wiring.filing import filing_service
 
     companies = company_store(ctx)
     if companies.get(customer_number) is None:

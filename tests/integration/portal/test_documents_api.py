@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 import requests
 
-from shared.adapters.audit import audit_log
-from shared.adapters.index import document_index
-from shared.adapters.link_log import link_log
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.link_log import link_log
 from shared.clock import MutableClock
 from shared.context import AppContext
 from tests.integration.portal.conftest import file_document

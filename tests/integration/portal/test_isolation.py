@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.adapters.audit import audit_log
-from shared.adapters.index import document_index
-from shared.adapters.link_log import link_log
-from shared.adapters.sas import link_signer
+from shared.adapters.identity.sas import link_signer
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.link_log import link_log
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal

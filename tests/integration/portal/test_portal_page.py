@@ -7,7 +7,7 @@ import re
 import zipfile
 from datetime import timedelta
 
-from shared.adapters.companies import company_store
+from shared.adapters.storage.companies import company_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import requests
 from azure.storage.blob import BlobServiceClient
 
-from shared.adapters.sas import AccountKeySigner, UserDelegationSigner, signer_for
-from shared.adapters.storage import Storage
+from shared.adapters.identity.sas import AccountKeySigner, UserDelegationSigner, signer_for
+from shared.adapters.storage.clients import Storage
 from shared.clock import MutableClock
 from shared.domain.filenames import content_disposition
 from tests.integration.portal.conftest import HttpsAzurite, UnsignedTokenCredential

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.index import document_index
+from shared.adapters.storage.index import document_index
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name

@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from shared.adapters.access_requests import access_request_store, new_request_id, verify_token_store
-from shared.adapters.audit import audit_log
-from shared.adapters.grants import grant_store, new_grant_id
-from shared.adapters.link_log import link_log
-from shared.adapters.outbox import outbox_store
-from shared.adapters.retention import rules
-from shared.adapters.sessions import session_store
+from shared.adapters.storage.access_requests import access_request_store, new_request_id, verify_token_store
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.grants import grant_store, new_grant_id
+from shared.adapters.storage.link_log import link_log
+from shared.adapters.storage.outbox import outbox_store
+from shared.adapters.storage.purges import rules
+from shared.adapters.storage.sessions import session_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status

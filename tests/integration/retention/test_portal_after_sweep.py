@@ -9,7 +9,7 @@ from datetime import timedelta
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
-from shared.services.retention import sweep
+from shared.services.retention_sweep import sweep
 from tests.support.client import Client
 from tests.support.identity import login
 

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.adapters.audit import audit_log
-from shared.adapters.index import document_index
-from shared.adapters.retention import document_blobs
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.purges import document_blobs
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.retention import DELETED_ACTION, ORDER, DocumentSweep, Step
-from shared.services.retention import sweep, sweep_documents
+from shared.services.retention_sweep import sweep, sweep_documents
 from tests.integration.retention.conftest import Crash, CrashingCall, blob_exists, in_expiry, listed
 
 Make = Callable[..., DocumentRecord]

@@ -9,10 +9,10 @@ import pytest
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
-from shared.adapters import access_pages
-from shared.adapters.i18n import LOCALES
-from shared.adapters.templates import TEMPLATES
+from shared.adapters.rendering.i18n import LOCALES
+from shared.adapters.rendering.templates import TEMPLATES
 from shared.domain.languages import LANGUAGES
+from web import access_pages
 
 PAGE_TEMPLATES = [*sorted((TEMPLATES / "access_request").glob("*.html")), TEMPLATES / "dev" / "outbox.html"]
 MAIL_TEMPLATES = sorted(p for p in (TEMPLATES / "mail").glob("access_*/*") if p.is_file())

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.email_syntax import normalise_email
+from shared.adapters.mail.email_syntax import normalise_email
 from shared.domain.access_request import (
     InvalidForm,
     dedupe_key,

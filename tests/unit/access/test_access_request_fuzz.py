@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.adapters.email_syntax import normalise_email
+from shared.adapters.mail.email_syntax import normalise_email
 from shared.domain.access_request import FIELDS, InvalidForm, validate
 
 CODES = {"required", "too_long", "invalid", "email_invalid", "email_generic_mailbox", "email_private_domain"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.adapters import form_tokens
-from shared.adapters.problems import ServiceUnavailable
 from shared.settings import Settings
+from web import form_tokens
+from web.problems import ServiceUnavailable
 
 KEY = b"k" * 32
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.adapters.mail_render import AccessMails, access_notice_context, render_mail
+from shared.adapters.mail.render import AccessMails, access_notice_context, render_mail
 from shared.domain.access_request import AccessRequest
 from shared.domain.companies import Company
 from shared.domain.languages import LANGUAGES

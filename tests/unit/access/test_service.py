@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.email_syntax import normalise_email
-from shared.adapters.mail_render import AccessMails
+from shared.adapters.mail.email_syntax import normalise_email
+from shared.adapters.mail.render import AccessMails
 from shared.clock import MutableClock
 from shared.domain.access_request import AccessRequest, InvalidForm, StaleAccessRequest, VerifyOutcome, token_hash
 from shared.domain.companies import Company

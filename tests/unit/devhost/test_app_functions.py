@@ -9,7 +9,7 @@ from devhost.blobs import blob_targets
 from devhost.local_settings import load_local_settings
 from devhost.routes import is_reserved
 from devhost.timers import timer_targets
-from shared.adapters.storage import CONTAINERS
+from shared.adapters.storage.clients import CONTAINERS
 from tests.support.client import fresh_app
 
 ROOT = Path(__file__).resolve().parents[3]

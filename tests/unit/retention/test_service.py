@@ -11,7 +11,7 @@ from shared.domain.audit import AuditEvent
 from shared.domain.documents import DocumentRecord
 from shared.domain.retention import Rule
 from shared.services.minimisation import minimise
-from shared.services.retention import preview, sweep_documents
+from shared.services.retention_sweep import preview, sweep_documents
 
 NOW = datetime(2027, 3, 2, 2, 30, tzinfo=UTC)
 

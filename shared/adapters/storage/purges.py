@@ -1,6 +1,6 @@
 """Adapters of the retention sweep: the document blobs it deletes and one `Purgeable` per
 kind of data it minimises, each over the store that owns the data, with its period from
-settings (composed by shared/services/retention.py `sweep`)."""
+settings (composed by shared/services/retention_sweep.py `sweep`)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from shared.adapters.access_requests import (
+from shared.adapters.storage.access_requests import (
     AccessRequestStore,
     VerifyTokenStore,
     access_request_store,
     verify_token_store,
 )
-from shared.adapters.audit import AuditLog, audit_log
-from shared.adapters.grants import GrantStore, grant_store
-from shared.adapters.link_log import LinkLog, link_log
-from shared.adapters.outbox import OutboxStore, outbox_store
-from shared.adapters.sessions import SessionStore, session_store
+from shared.adapters.storage.audit import AuditLog, audit_log
+from shared.adapters.storage.grants import GrantStore, grant_store
+from shared.adapters.storage.link_log import LinkLog, link_log
+from shared.adapters.storage.outbox import OutboxStore, outbox_store
+from shared.adapters.storage.sessions import SessionStore, session_store
 from shared.domain.access_request import Status
 from shared.domain.retention import RATE_LIMIT_KEEP, Periods, Rule, audit_days_due
 from shared.settings import Settings

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared.adapters.audit import audit_log
-from shared.adapters.index import document_index
-from shared.adapters.retention import document_blobs, rules
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.purges import document_blobs, rules
 from shared.clock import Clock
 from shared.domain.audit import AuditEvent
 from shared.domain.documents import DocumentRecord
@@ -39,7 +39,7 @@ RETENTION_WORKERS = 4
 
 
 class ExpiryIndex(Protocol):
-    """The parts of the document index retention uses (shared/adapters/index.py)."""
+    """The parts of the document index retention uses (shared/adapters/storage/index.py)."""
 
     def expired(self, now: datetime, limit: int = 100) -> list[DocumentRecord]: ...
 

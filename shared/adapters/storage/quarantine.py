@@ -18,7 +18,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from shared.adapters.filing_blobs import IncomingBlobs, TargetExists, copy_blob
+from shared.adapters.storage.filing_blobs import IncomingBlobs, TargetExists, copy_blob
 from shared.domain.incoming import IncomingBlob
 from shared.domain.refusals import Reason
 

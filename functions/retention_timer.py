@@ -1,7 +1,7 @@
 """Timer `retention`: the daily sweep (default 02:30 UTC, `PORTAL_RETENTION_SCHEDULE`).
 
 Deletes documents whose deletion time has passed and minimises the other stores; the work
-and its order live in shared/services/retention.py. Idempotent: a rerun, an overlapping
+and its order live in shared/services/retention_sweep.py. Idempotent: a rerun, an overlapping
 run or a run after a crash only finishes what is left.
 """
 
@@ -12,7 +12,7 @@ import logging
 import azure.functions as func
 
 from shared import context
-from shared.services.retention import sweep
+from shared.services.retention_sweep import sweep
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.retention")

@@ -18,8 +18,8 @@ import re
 import secrets
 from typing import Final
 
-from shared.adapters.problems import ServiceUnavailable
 from shared.settings import Settings
+from web.problems import ServiceUnavailable
 
 log = logging.getLogger("portal.csrf")
 

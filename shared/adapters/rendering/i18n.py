@@ -17,7 +17,7 @@ from babel.support import Translations
 
 from shared.domain.languages import LANGUAGES
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
 
 
 def _compile(po_path: Path, lang: str) -> Translations:

@@ -18,10 +18,10 @@ import urllib.parse
 import azure.functions as func
 
 from shared import context
-from shared.adapters.problems import Forbidden, Unauthorized
-from shared.adapters.sessions import cookie_name, lifetimes, session_store
-from shared.adapters.web import cookies, media_type, read_form
+from shared.adapters.storage.sessions import cookie_name, lifetimes, session_store
 from shared.domain.sessions import Session
+from web.http import cookies, media_type, read_form
+from web.problems import Forbidden, Unauthorized
 
 __all__ = ["Session", "current_session", "require_advisor", "require_csrf", "require_session"]
 

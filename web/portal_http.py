@@ -9,17 +9,7 @@ from typing import Any
 
 import azure.functions as func
 
-from shared.adapters.auth_http import Session, require_session
-from shared.adapters.grants import grant_store
-from shared.adapters.problems import (
-    BadRequest,
-    Forbidden,
-    HttpProblem,
-    NotFound,
-    PayloadTooLarge,
-    ValidationFailed,
-)
-from shared.adapters.web import client_address
+from shared.adapters.storage.grants import grant_store
 from shared.domain.languages import choose_language
 from shared.services.bulk_download import ArchiveTooLarge, TooManyDocuments, UnknownDocuments
 from shared.services.documents import (
@@ -31,6 +21,16 @@ from shared.services.documents import (
     PortalError,
 )
 from shared.services.links import Caller
+from web.auth_http import Session, require_session
+from web.http import client_address
+from web.problems import (
+    BadRequest,
+    Forbidden,
+    HttpProblem,
+    NotFound,
+    PayloadTooLarge,
+    ValidationFailed,
+)
 
 
 def caller_for(req: func.HttpRequest, ctx: Any, session: Session | None = None) -> Caller:

@@ -146,7 +146,7 @@ def _error_code(resp: requests.Response) -> str:
 
 
 def graph_client(ctx: Any) -> GraphClient:
-    from shared.adapters.entra import entra_client, graph_scope, identity_http
+    from shared.adapters.identity.entra import entra_client, graph_scope, identity_http
 
     def build() -> GraphClient:
         s = ctx.settings

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from shared.adapters.i18n import gettext
-from shared.adapters.templates import render
+from shared.adapters.rendering.i18n import gettext
+from shared.adapters.rendering.templates import render
 from shared.domain.access_request import VerifyOutcome
 from shared.domain.languages import LANGUAGES
 from shared.domain.lines import LINES

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.adapters.templates import render
+from shared.adapters.rendering.templates import render
 from shared.domain.access_request import AccessRequest
 from shared.domain.companies import Company
 from shared.domain.languages import DEFAULT_LANGUAGE, LANGUAGES

@@ -16,7 +16,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.data.tables import TableClient
 
-from shared.adapters.sessions import plausible_id
+from shared.adapters.storage.sessions import plausible_id
 from shared.settings import Settings
 
 FLOW_TTL = timedelta(minutes=10)

@@ -13,14 +13,14 @@ from typing import Any
 
 import azure.functions as func
 
-from shared.adapters.problems import (
+from shared.settings import Settings
+from web.problems import (
     BadRequest,
     HttpProblem,
     MethodNotAllowed,
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from shared.settings import Settings
 
 log = logging.getLogger("portal.web")
 

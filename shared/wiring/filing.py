@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.adapters.companies import company_store
-from shared.adapters.filing_blobs import DocumentBlobs, IncomingBlobs
-from shared.adapters.filing_claims import claim_store
-from shared.adapters.index import document_index
-from shared.adapters.pdf import pdf_readable
-from shared.adapters.quarantine import quarantine
+from shared.adapters.content.pdf import pdf_readable
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.filing_blobs import DocumentBlobs, IncomingBlobs
+from shared.adapters.storage.filing_claims import claim_store
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.quarantine import quarantine
 from shared.services.filing import FilingService
 
 

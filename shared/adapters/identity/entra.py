@@ -21,7 +21,7 @@ from typing import Any
 import msal
 import requests
 
-from shared.adapters.tokens import dumps_claims_request
+from shared.adapters.identity.tokens import dumps_claims_request
 from shared.settings import Settings
 
 MICROSOFT_HOSTS = ("login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn")
