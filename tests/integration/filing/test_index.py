@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.adapters.storage.index import DocumentIndex, IndexError_
+from shared.adapters.storage.index import DocumentIndex, InvalidIndexKey
 from tests.integration.filing.conftest import record
 
 
@@ -105,11 +105,11 @@ def test_expired_reads_only_due_documents_and_delete_is_idempotent(index: Docume
 
 
 def test_bad_arguments_are_refused(index: DocumentIndex) -> None:
-    with pytest.raises(IndexError_):
+    with pytest.raises(InvalidIndexKey):
         index.list_documents("12/34", ["LAA"])
-    with pytest.raises(IndexError_):
+    with pytest.raises(InvalidIndexKey):
         index.list_documents("100001", ["LAA"], cursor="x' or 1 eq 1")
-    with pytest.raises(IndexError_):
+    with pytest.raises(InvalidIndexKey):
         index.list_documents("100001", [])
 
 
