@@ -6,7 +6,6 @@ grants), the work from shared/services, the errors from `portal_problems`.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import azure.functions as func
@@ -15,6 +14,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from shared import context
 from shared.adapters.identity.sas import link_signer
 from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.documents import document_blobs
 from shared.adapters.storage.index import document_index
 from shared.adapters.storage.link_log import link_log
 from shared.domain.filenames import archive_name, content_disposition
@@ -133,12 +133,6 @@ def zip_api(req: func.HttpRequest) -> func.HttpResponse:
     return zip_response(ctx, caller, body.get("company"), body.get("ids"))
 
 
-def _delete_blob(ctx: context.AppContext, name: str) -> None:
-    """Tolerate a blob already gone: a repeated withdrawal finishes the index part."""
-    with contextlib.suppress(ResourceNotFoundError):
-        ctx.storage.container("documents").delete_blob(name)
-
-
 @bp.route(route="api/advisor/documents/{doc_id}/withdraw", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("POST")
 def withdraw_api(req: func.HttpRequest) -> func.HttpResponse:
@@ -150,7 +144,7 @@ def withdraw_api(req: func.HttpRequest) -> func.HttpResponse:
         result = withdrawal.withdraw(
             withdrawal.WithdrawalPorts(
                 index=index,
-                delete_blob=lambda name: _delete_blob(ctx, name),
+                delete_blob=document_blobs(ctx).delete,
                 audit=audit_log(ctx),
                 links=link_log(ctx),
                 locate=index.find,

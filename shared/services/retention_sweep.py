@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.documents import document_blobs
 from shared.adapters.storage.index import document_index
-from shared.adapters.storage.purges import document_blobs, rules
+from shared.adapters.storage.purges import rules
 from shared.clock import Clock
 from shared.domain.audit import AuditEvent
 from shared.domain.documents import DocumentRecord
@@ -50,7 +51,7 @@ class ExpiryIndex(Protocol):
     def forget(self, record: DocumentRecord) -> None: ...
 
 
-class DocumentBlobs(Protocol):
+class BlobDeleter(Protocol):
     def delete(self, blob_name: str) -> None:
         """Delete one blob of `documents`; a blob already gone is not an error."""
         ...
@@ -78,7 +79,7 @@ def _audit_event(record: DocumentRecord, now: datetime) -> AuditEvent:
 
 
 def delete_document(
-    record: DocumentRecord, now: datetime, index: ExpiryIndex, blobs: DocumentBlobs, audit: AuditSink
+    record: DocumentRecord, now: datetime, index: ExpiryIndex, blobs: BlobDeleter, audit: AuditSink
 ) -> None:
     """Run the steps for one document in ORDER; each is safe to repeat after a crash."""
     steps: dict[Step, Callable[[], None]] = {
@@ -93,7 +94,7 @@ def delete_document(
 
 def sweep_documents(
     index: ExpiryIndex,
-    blobs: DocumentBlobs,
+    blobs: BlobDeleter,
     audit: AuditSink,
     clock: Clock,
     batch_size: int = 100,
@@ -162,7 +163,7 @@ def preview(index: ExpiryIndex, now: datetime, progress: Callable[[Iterable[Docu
 
 def run_sweep(
     index: ExpiryIndex,
-    blobs: DocumentBlobs,
+    blobs: BlobDeleter,
     audit: AuditSink,
     clock: Clock,
     rules: Sequence[Rule],

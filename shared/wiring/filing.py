@@ -6,7 +6,8 @@ from typing import Any
 
 from shared.adapters.content.pdf import pdf_readable
 from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.filing_blobs import DocumentBlobs, IncomingBlobs
+from shared.adapters.storage.documents import DocumentBlobs
+from shared.adapters.storage.filing_blobs import IncomingBlobs
 from shared.adapters.storage.filing_claims import claim_store
 from shared.adapters.storage.index import document_index
 from shared.adapters.storage.quarantine import quarantine

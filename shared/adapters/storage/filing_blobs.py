@@ -81,14 +81,3 @@ def copy_blob(target: ContainerClient, target_name: str, source: IncomingBlobs, 
     if result.get("copy_status") not in (None, "success"):
         raise CopyPending(target_name)
 
-
-class DocumentBlobs:
-    def __init__(self, container: ContainerClient, incoming: IncomingBlobs) -> None:
-        self.container = container
-        self.incoming = incoming
-
-    def store(self, blob_name: str, blob: IncomingBlob, metadata: dict[str, str]) -> None:
-        copy_blob(self.container, blob_name, self.incoming, blob, metadata)
-
-    def exists(self, blob_name: str) -> bool:
-        return bool(self.container.get_blob_client(blob_name).exists())

@@ -1,4 +1,4 @@
-"""Adapters of the retention sweep: the document blobs it deletes and one `Purgeable` per
+"""Adapters of the retention sweep: one `Purgeable` per
 kind of data it minimises, each over the store that owns the data, with its period from
 settings (composed by shared/services/retention_sweep.py `sweep`)."""
 
@@ -25,19 +25,6 @@ from shared.adapters.storage.sessions import SessionStore, session_store
 from shared.domain.access_request import Status
 from shared.domain.retention import RATE_LIMIT_KEEP, Periods, Rule, audit_days_due
 from shared.settings import Settings
-
-
-class DocumentBlobs:
-    """Deletes document blobs (with any snapshots); a blob already gone counts as deleted."""
-
-    def __init__(self, container: ContainerClient) -> None:
-        self.container = container
-
-    def delete(self, blob_name: str) -> None:
-        try:
-            self.container.get_blob_client(blob_name).delete_blob(delete_snapshots="include")
-        except ResourceNotFoundError:
-            return
 
 
 def periods(settings: Settings) -> Periods:
@@ -207,7 +194,3 @@ def rules(ctx: Any) -> list[Rule]:
         Rule("issued_links", IssuedLinkRecords(link_log(ctx), timedelta(days=ctx.settings.retention_days))),
         Rule("audit_days", OldAuditDays(audit_log(ctx), ctx.settings.audit_keep_days)),
     ]
-
-
-def document_blobs(ctx: Any) -> DocumentBlobs:
-    return ctx.memo("retention_blobs", lambda: DocumentBlobs(ctx.storage.container("documents")))

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.documents import document_blobs
 from shared.adapters.storage.index import document_index
-from shared.adapters.storage.purges import document_blobs
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord

@@ -1,0 +1,42 @@
+"""The one adapter of container `documents`: filed PDFs are copied in, checked and deleted here.
+
+One delete policy for every caller (retention, withdrawal): snapshots go with the blob, and a
+blob already gone counts as deleted, so a repeated sweep or withdrawal finishes its other steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.storage.blob import ContainerClient
+
+from shared.adapters.storage.filing_blobs import IncomingBlobs, copy_blob
+from shared.domain.incoming import IncomingBlob
+
+
+class DocumentBlobs:
+    def __init__(self, container: ContainerClient, incoming: IncomingBlobs) -> None:
+        self.container = container
+        self.incoming = incoming
+
+    def store(self, blob_name: str, blob: IncomingBlob, metadata: dict[str, str]) -> None:
+        """Copy a checked incoming blob in (tied to its ETag); raises TargetExists, BlobChanged, CopyPending."""
+        copy_blob(self.container, blob_name, self.incoming, blob, metadata)
+
+    def exists(self, blob_name: str) -> bool:
+        return bool(self.container.get_blob_client(blob_name).exists())
+
+    def delete(self, blob_name: str) -> None:
+        """Delete a blob with its snapshots; a blob already gone is not an error."""
+        try:
+            self.container.get_blob_client(blob_name).delete_blob(delete_snapshots="include")
+        except ResourceNotFoundError:
+            return
+
+
+def document_blobs(ctx: Any) -> DocumentBlobs:
+    return ctx.memo(
+        "document_blobs",
+        lambda: DocumentBlobs(ctx.storage.container("documents"), IncomingBlobs(ctx.storage.container("incoming"))),
+    )
