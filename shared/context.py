@@ -35,9 +35,9 @@ _lock = threading.RLock()
 _current: AppContext | None = None
 
 
-def build(settings: Settings | None = None, clock: Clock | None = None) -> AppContext:
+def build(settings: Settings | None = None, clock: Clock | None = None, credential: Any = None) -> AppContext:
     settings = settings or load_settings()
-    return AppContext(settings=settings, clock=clock or SystemClock(), storage=connect(settings))
+    return AppContext(settings=settings, clock=clock or SystemClock(), storage=connect(settings, credential))
 
 
 def current() -> AppContext:

@@ -1,5 +1,6 @@
-"""The one place that builds Azure Storage clients, from a connection string (local) or a
-managed identity (Azure), and names every container and table the app uses."""
+"""The one place that builds Azure Storage clients, from a connection string (local) or an
+Entra ID credential (Azure: the app's managed identity, or an operator's sign-in for the
+CLI), and names every container and table the app uses."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 import threading
 from dataclasses import dataclass
 
+from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
@@ -32,6 +34,8 @@ TABLES = (
     "devhostreceipts",
     "devhostpoison",
 )
+# Stand-ins of the dev host and local mode; infra/bicep never deploys them.
+LOCAL_ONLY_TABLES = ("devdirectory", "devhostreceipts", "devhostpoison")
 
 
 @dataclass
@@ -72,14 +76,16 @@ class Storage:
             self.table_service.create_table_if_not_exists(f"{self.prefix}{name}")
 
 
-def connect(settings: Settings) -> Storage:
+def connect(settings: Settings, credential: TokenCredential | None = None) -> Storage:
+    """Clients for the configured account; in Azure, `credential` defaults to the app's managed identity."""
     if settings.storage_connection:
         blobs = BlobServiceClient.from_connection_string(settings.storage_connection)
         tables = TableServiceClient.from_connection_string(settings.storage_connection)
     elif settings.storage_account_url:
-        from azure.identity import ManagedIdentityCredential
+        if credential is None:
+            from azure.identity import ManagedIdentityCredential
 
-        credential = ManagedIdentityCredential()
+            credential = ManagedIdentityCredential()
         account = settings.storage_account_url.rstrip("/")
         blobs = BlobServiceClient(account.replace(".table.", ".blob."), credential=credential)
         tables = TableServiceClient(account.replace(".blob.", ".table."), credential=credential)
