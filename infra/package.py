@@ -5,12 +5,13 @@ Only what the Functions host needs goes in: function_app.py, host.json, requirem
 CLI, tests, benchmarks, infra, node_modules, virtual environments and local settings stay
 out — an allow-list cannot leak a file someone adds to the repo later.
 
-Usage: python infra/package.py OUT.zip [--root DIR]
+Usage: python infra/package.py OUT.zip [--root DIR]   |   python infra/package.py --digest [--root DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,11 +46,28 @@ def build(root: Path, out: Path) -> list[str]:
     return names
 
 
+def digest(root: Path) -> str:
+    """SHA-256 over the names and contents the package holds: equal digests, equal code.
+    deploy.sh compares it with the last upload's, so a re-run uploads nothing new."""
+    sha = hashlib.sha256()
+    for rel in package_files(root):
+        data = (root / rel).read_bytes()
+        sha.update(f"{rel.as_posix()}\0{len(data)}\0".encode())
+        sha.update(data)
+    return sha.hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("out", type=Path)
+    parser.add_argument("out", type=Path, nargs="?")
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--digest", action="store_true", help="print the content digest instead of writing a zip")
     args = parser.parse_args(argv)
+    if args.digest:
+        print(digest(args.root))
+        return 0
+    if args.out is None:
+        parser.error("OUT.zip is required")
     names = build(args.root, args.out)
     print(f"{args.out}: {len(names)} files")
     return 0

@@ -1,8 +1,9 @@
-// Benefit documents portal: storage, monitoring, Key Vault, Flex Consumption function app
-// and the managed identity's roles, in one resource group (Switzerland North by default:
-// benefit documents are health-related personal data under the Swiss nDSG).
-// The Event Grid subscription for incoming/ is created by infra/deploy.sh after the code
-// is deployed, because the blobs extension key it needs exists only then.
+// Benefit documents portal: storage, monitoring and alerts, Key Vault, Flex Consumption
+// function app, the Event Grid system topic and the roles, in one resource group
+// (Switzerland North by default: benefit documents are health-related personal data under
+// the Swiss nDSG). Values come from main.bicepparam, which reads the environment deploy.sh
+// sets. The Event Grid subscription for incoming/ is created by infra/deploy.sh after the
+// code is deployed, because the blobs extension key it needs exists only then.
 
 targetScope = 'resourceGroup'
 
@@ -21,11 +22,8 @@ param tenantId string = subscription().tenantId
 param clientId string
 
 @secure()
-@description('Client secret of the app registration; deploy.sh reads it from PORTAL_CLIENT_SECRET, never from a file.')
-param clientSecret string
-
-@description('Deployment time; only used to date the client secret expiry.')
-param deployedAt string = utcNow()
+@description('Client secret of the app registration, only for a vault that has none yet (main.bicepparam reads PORTAL_CLIENT_SECRET; deploy.sh empties it once the secret exists).')
+param clientSecret string = ''
 
 @description('Public base URL of the portal (custom domain or the default host name).')
 param baseUrl string = ''
@@ -67,6 +65,24 @@ param retentionSchedule string = '0 30 2 * * *'
 @description('Header the Azure front end puts the client address in; empty = right-most X-Forwarded-For.')
 param clientIpHeader string = ''
 
+@description('Zone-redundant Flex plan: at least two always-ready instances per function group, billed around the clock (infra/README.md gives the price).')
+param zoneRedundant bool = false
+
+@description('Flex always-ready instances, e.g. [ { name: \'http\', instanceCount: 1 } ]; each is billed around the clock.')
+param alwaysReady array = []
+
+@description('Object id of the Entra group whose members run the ops CLI against Azure; empty = none.')
+param operatorGroupObjectId string = ''
+
+@description('Address alerts are mailed to; empty = action group without receivers.')
+param alertEmail string = ''
+
+@description('True once the audit immutability policy is locked (deploy.sh reads the state before each run).')
+param auditPolicyLocked bool = false
+
+@description('Availability test of /api/health every 15 minutes from three locations.')
+param availabilityTestEnabled bool = true
+
 param tags object = {
   app: 'benefit-documents-portal'
   dataClassification: 'sensitive-health'
@@ -75,6 +91,11 @@ param tags object = {
 var suffix = uniqueString(resourceGroup().id)
 var storageName = take('${namePrefix}st${suffix}', 24)
 var vaultName = take('${namePrefix}-kv-${suffix}', 24)
+// The function app's name is its public host name, so it must be unique across Azure.
+var siteName = take('${namePrefix}-func-${suffix}', 60)
+// environment() keeps sovereign clouds working; the app expects no trailing slash.
+var loginEndpoint = environment().authentication.loginEndpoint
+var authorityHost = endsWith(loginEndpoint, '/') ? substring(loginEndpoint, 0, length(loginEndpoint) - 1) : loginEndpoint
 var tableNames = [
   'companies'
   'accessrequests'
@@ -94,6 +115,8 @@ var tableNames = [
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
+    auditPolicyLocked: auditPolicyLocked
+    workspaceId: monitoring.outputs.workspaceId
     location: location
     name: storageName
     retentionDays: retentionDays
@@ -122,7 +145,7 @@ module vault 'modules/keyvault.bicep' = {
     name: vaultName
     tenantId: tenantId
     clientSecret: clientSecret
-    clientSecretExpiresUnix: dateTimeToEpoch(dateTimeAdd(deployedAt, 'P1Y'))
+    workspaceId: monitoring.outputs.workspaceId
     tags: tags
   }
 }
@@ -131,10 +154,11 @@ module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
     location: location
+    name: siteName
     namePrefix: namePrefix
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
-    storageAccountName: storage.outputs.name
-    insightsConnectionString: monitoring.outputs.connectionString
+    zoneRedundant: zoneRedundant
+    alwaysReady: alwaysReady
     tags: tags
   }
 }
@@ -145,10 +169,38 @@ module roles 'modules/roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.name
     keyVaultName: vault.outputs.name
-    insightsName: '${namePrefix}-insights'
+    insightsName: monitoring.outputs.insightsName
+    operatorGroupObjectId: operatorGroupObjectId
   }
 }
 
+module eventGrid 'modules/eventgrid.bicep' = {
+  name: 'eventgrid'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    storageAccountName: storage.outputs.name
+    tags: tags
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    insightsId: monitoring.outputs.insightsId
+    workspaceId: monitoring.outputs.workspaceId
+    systemTopicId: eventGrid.outputs.id
+    functionAppHostName: functionApp.outputs.defaultHostName
+    alertEmail: alertEmail
+    availabilityTestEnabled: availabilityTestEnabled
+    tags: tags
+  }
+}
+
+// The one source of the app settings (the site declares none): written after the roles
+// exist, so the Key Vault reference resolves on first start.
 module settings 'modules/appsettings.bicep' = {
   name: 'appsettings'
   dependsOn: [
@@ -167,7 +219,7 @@ module settings 'modules/appsettings.bicep' = {
       PORTAL_TENANT_ID: tenantId
       PORTAL_CLIENT_ID: clientId
       PORTAL_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${vault.outputs.clientSecretUri})'
-      PORTAL_AUTHORITY_HOST: 'https://login.microsoftonline.com'
+      PORTAL_AUTHORITY_HOST: authorityHost
       PORTAL_GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0'
       PORTAL_MAIL_SENDER: mailSender
       PORTAL_INSURER_NAME: insurerName
@@ -192,3 +244,7 @@ output functionAppHostName string = functionApp.outputs.defaultHostName
 output storageAccountName string = storage.outputs.name
 output storageAccountId string = storage.outputs.id
 output keyVaultName string = vault.outputs.name
+output keyVaultId string = vault.outputs.id
+output systemTopicName string = eventGrid.outputs.name
+output deadLetterContainerId string = eventGrid.outputs.deadLetterContainerId
+output storageBlobEndpoint string = storage.outputs.blobEndpoint

@@ -1,18 +1,17 @@
 // Flex Consumption function app (Linux, Python 3.11) with a system-assigned managed
 // identity. Storage (host and app) is reached with that identity only; the package is
-// pulled from the deployment container with the same identity.
+// pulled from the deployment container with the same identity. App settings are not set
+// here: main.bicep writes them once, through the appsettings module (one source).
 
 param location string
+
+@description('Globally unique name of the function app (its host name).')
+param name string
+
 param namePrefix string
 
 @description('Blob container URL that holds the deployment package (Flex Consumption).')
 param deploymentContainerUrl string
-
-@description('Storage account name, for the identity-based AzureWebJobsStorage connection.')
-param storageAccountName string
-
-@description('Application Insights connection string (ingestion with Entra ID, no key).')
-param insightsConnectionString string
 
 @minValue(1)
 @maxValue(1000)
@@ -20,6 +19,12 @@ param maximumInstanceCount int = 40
 
 @allowed([ 2048, 4096 ])
 param instanceMemoryMB int = 2048
+
+@description('Zone redundancy: Flex then keeps at least two always-ready instances per function group, billed around the clock (infra/README.md).')
+param zoneRedundant bool = false
+
+@description('Always-ready instances, e.g. [ { name: \'http\', instanceCount: 1 } ]; each one is billed around the clock.')
+param alwaysReady array = []
 
 param tags object = {}
 
@@ -33,13 +38,14 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
     name: 'FC1'
   }
   properties: {
+    // checkov:skip=CKV_AZURE_225: zone redundancy is the zoneRedundant parameter, off by default: on Flex it keeps two always-ready instances per function group billed around the clock (infra/README.md); storage stays GZRS.
     reserved: true
-    zoneRedundant: true
+    zoneRedundant: zoneRedundant
   }
 }
 
 resource site 'Microsoft.Web/sites@2023-12-01' = {
-  name: '${namePrefix}-func'
+  name: name
   location: location
   tags: tags
   kind: 'functionapp,linux'
@@ -49,7 +55,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
   properties: {
     // checkov:skip=CKV_AZURE_222: this is the public customer portal; business customers reach it from the internet and sign in with Entra ID + MFA.
     // checkov:skip=CKV_AZURE_17: customers sign in with Entra ID (OIDC + MFA); client certificates are not part of the product.
-    // checkov:skip=CKV_AZURE_212: Flex Consumption scales instances on demand (up to maximumInstanceCount, zone redundant plan); a fixed minimum worker count does not apply to this plan.
+    // checkov:skip=CKV_AZURE_212: Flex Consumption scales instances on demand (up to maximumInstanceCount; zone redundancy and always-ready are parameters, off by default); a fixed minimum worker count does not apply to this plan.
     // checkov:skip=CKV_AZURE_213: the App Service health-check pinger is not used on Flex Consumption (instances scale to zero); GET /api/health checks storage for external monitoring.
     serverFarmId: plan.id
     httpsOnly: true
@@ -59,14 +65,6 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      // The full set (PORTAL_*, Key Vault reference) is written by main.bicep once the
-      // identity holds its roles; these are what the host needs to start.
-      appSettings: [
-        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
-        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insightsConnectionString }
-        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
-      ]
     }
     functionAppConfig: {
       deployment: {
@@ -79,6 +77,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         }
       }
       scaleAndConcurrency: {
+        alwaysReady: alwaysReady
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }

@@ -7,11 +7,11 @@ param name string
 param tenantId string
 
 @secure()
-@description('Entra ID client secret of the portal app registration (deploy.sh reads it from the environment).')
-param clientSecret string
+@description('Entra ID client secret, only when the vault does not hold one yet (deploy.sh decides); empty leaves the secret as it is, so a rotation is never undone.')
+param clientSecret string = ''
 
-@description('When the client secret stops being valid (Unix time); rotate before then.')
-param clientSecretExpiresUnix int
+@description('Log Analytics workspace for the vault audit log (who read or changed a secret, failed reads).')
+param workspaceId string
 
 param tags object = {}
 
@@ -36,7 +36,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+// Written once. Its expiry is set at rotation time from the app registration's real end date
+// (docs/operations.md), never made up here.
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(clientSecret)) {
+  // checkov:skip=CKV_AZURE_114: contentType is set (text/plain); checkov does not read the properties of a conditional resource.
+  // checkov:skip=CKV_AZURE_41: the expiry is the app registration credential's own end date, set with the secret at rotation (docs/operations.md); a date made up at deploy time would undo a rotation.
   parent: vault
   name: 'portal-client-secret'
   properties: {
@@ -44,8 +48,22 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
     contentType: 'text/plain'
     attributes: {
       enabled: true
-      exp: clientSecretExpiresUnix
     }
+  }
+}
+
+// Failed reads here include a Key Vault reference the app could not resolve.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      { categoryGroup: 'audit', enabled: true }
+    ]
+    metrics: [
+      { category: 'AllMetrics', enabled: true }
+    ]
   }
 }
 

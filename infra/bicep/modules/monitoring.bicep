@@ -32,10 +32,10 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
     WorkspaceResourceId: workspace.id
     DisableLocalAuth: true
     DisableIpMasking: false
-    RetentionInDays: logRetentionDays
   }
 }
 
 output insightsId string = insights.id
+output insightsName string = insights.name
 output connectionString string = insights.properties.ConnectionString
 output workspaceId string = workspace.id

@@ -31,6 +31,12 @@ param softDeleteDays int
 @description('Tables the app uses (mirror of shared/adapters/storage/clients.py TABLES, without dev-only tables).')
 param tableNames array
 
+@description('True once the audit policy is locked: a locked policy refuses every PUT, so it is then left out (deploy.sh reads its state).')
+param auditPolicyLocked bool = false
+
+@description('Log Analytics workspace for the write/delete logs of blobs and tables.')
+param workspaceId string
+
 param tags object = {}
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -114,8 +120,9 @@ resource audit 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-0
 
 // Append-only audit trail: no blob in `audit` can be changed or deleted before it is
 // auditImmutabilityDays old; protected append writes let the app keep appending to the day blob.
-// Deployed unlocked; locking is a one-way operator step (infra/deploy.sh --lock-audit).
-resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+// Deployed unlocked; locking is a one-way operator step (infra/deploy.sh --lock-audit). Once
+// locked, Azure refuses any PUT of the policy, so later runs leave it out (auditPolicyLocked).
+resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (!auditPolicyLocked) {
   parent: audit
   name: 'default'
   properties: {
@@ -127,6 +134,21 @@ resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/conta
 resource deploymentPackage 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: 'deploymentpackage'
+  properties: { publicAccess: 'None' }
+}
+
+// The Functions host's own containers (locks, keys), declared so that the app identity's
+// Blob Data Owner can be scoped to them instead of to the whole account.
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [ 'azure-webjobs-hosts', 'azure-webjobs-secrets' ]: {
+  parent: blobService
+  name: name
+  properties: { publicAccess: 'None' }
+}]
+
+// Events Event Grid could not deliver to the filing function (after 30 attempts or 24 h).
+resource deadLetters 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'eventgrid-deadletter'
   properties: { publicAccess: 'None' }
 }
 
@@ -190,9 +212,42 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
   }
 }
 
+// Writes and deletes of blobs and tables go to Log Analytics (who deleted a document, a
+// generator's refused upload). Reads are not logged: every download would land there, and
+// request URIs carry blob names, which hold customer numbers.
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      { category: 'StorageWrite', enabled: true }
+      { category: 'StorageDelete', enabled: true }
+    ]
+    metrics: [
+      { category: 'Transaction', enabled: true }
+    ]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      { category: 'StorageDelete', enabled: true }
+    ]
+    metrics: [
+      { category: 'Transaction', enabled: true }
+    ]
+  }
+}
+
 output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output queueEndpoint string = account.properties.primaryEndpoints.queue
+output deadLetterContainerId string = deadLetters.id
 output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentPackage.name}'
