@@ -16,6 +16,10 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 status=0
+# The real Azure CLI, only to check the commands and flags infra/deploy.sh uses (offline
+# `az … --help`); installed once into ~/.cache/portal-tools, not into the repository.
+say "azure-cli $(sed -n 's/^azure-cli==//p' infra/azure-cli.txt) (cached)"
+bash scripts/azure_cli.sh >/dev/null || status=1
 say "ruff"
 .venv/bin/ruff check . || status=1
 say "mypy"
