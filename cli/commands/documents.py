@@ -19,8 +19,8 @@ from typing import Any, TextIO
 from azure.core.exceptions import ResourceNotFoundError
 
 from cli.context import cli_context
-from shared.adapters.audit import audit_log
-from shared.adapters.index import document_index
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.index import document_index
 from shared.domain.audit import AuditEvent
 from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import content_sha256

@@ -13,7 +13,7 @@ from azure.identity import DefaultAzureCredential
 
 from cli import context as cli_ctx
 from shared import context
-from shared.adapters.storage import LOCAL_ONLY_TABLES, TABLES
+from shared.adapters.storage.clients import LOCAL_ONLY_TABLES, TABLES
 from shared.settings import SettingsError
 
 ACCOUNT = "https://portalst0example.blob.core.windows.net/"

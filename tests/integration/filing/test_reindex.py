@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from cli.__main__ import main
-from shared.adapters.audit import audit_log
-from shared.adapters.index import DocumentIndex
+from shared.adapters.storage.audit import audit_log
+from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.services.filing import FilingService, Outcome
@@ -26,7 +26,7 @@ def test_reindex_restores_a_filed_document(
     name = "100001/LAA/benefit_statement/2026-01-15_R-77.pdf"
     drop(ctx, name, make_pdf())
     result = service.file(name)
-    assert result.outcome is Outcome.FILED
+    assert result.outcome is Outcome.FILED and result.doc_id
     original = index.get("100001", result.doc_id)
     assert original is not None
     index.delete(original)
@@ -59,6 +59,7 @@ def test_reindex_refuses_what_it_cannot_or_must_not_index(
     name = "100001/LAA/benefit_statement/2026-01-16_R-78.pdf"
     drop(ctx, name, make_pdf("Andere Abrechnung"))
     filed = service.file(name)
+    assert filed.doc_id
     record = index.get("100001", filed.doc_id)
     assert record is not None
     index.delete(record)
