@@ -141,8 +141,8 @@ for namespace in "${PROVIDERS[@]}"; do
 done
 
 if [[ "$ZONE_REDUNDANT" == "true" ]]; then
-  azs functionapp list-flexconsumption-locations --zone-redundant true --query "[].name" --output tsv |
-    grep -qx "$LOCATION" || die "zone-redundant Flex Consumption is not offered in $LOCATION"
+  ZR_LOCATIONS="$(azs functionapp list-flexconsumption-locations --zone-redundant true --query "[].name" --output tsv)"
+  grep -qx "$LOCATION" <<< "$ZR_LOCATIONS" || die "zone-redundant Flex Consumption is not offered in $LOCATION"
 fi
 
 RG_EXISTS=0

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.infra.fake_az import command
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "infra" / "deploy.sh"
 FAKE = Path(__file__).with_name("fake_az.py")
@@ -82,15 +84,6 @@ class Run:
 
     def first(self, cmd: str) -> dict[str, Any]:
         return next(c for c in self.calls if command(c["argv"]) == cmd)
-
-
-def command(argv: list[str]) -> str:
-    words = []
-    for arg in argv:
-        if arg.startswith("-"):
-            break
-        words.append(arg)
-    return " ".join(words)
 
 
 @dataclass

@@ -48,6 +48,7 @@ def option(args: list[str], name: str) -> str | None:
 
 
 def command(args: list[str]) -> str:
+    """The command words of an az call: everything before the first flag."""
     words = []
     for arg in args:
         if arg.startswith("-"):

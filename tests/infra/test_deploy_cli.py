@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.deploy_harness import ROOT, SCRIPT, Story, command
+from tests.infra.deploy_harness import ROOT, SCRIPT, Story
+from tests.infra.fake_az import command
 
 INSTALLER = ROOT / "scripts" / "azure_cli.sh"
 FLAG_LINE = re.compile(r"^ {4}(--[a-z0-9-]+)((?: -{1,2}[A-Za-z0-9-]+)*)\s+(?:\[[^\]]*\]\s*)*:(.*)$")
