@@ -49,3 +49,13 @@ def test_deploy_script_names_the_real_event_grid_blob_trigger() -> None:
     assert trigger.path.startswith("incoming/")
     assert "EventGrid" in str(getattr(trigger, "source", ""))
     assert "/blobServices/default/containers/incoming/blobs/" in script
+
+
+def test_alerted_timers_are_real_timer_functions() -> None:
+    """The 26-hour alert names timers by function name; a wrong name would alert every hour."""
+    text = (ROOT / "infra" / "bicep" / "modules" / "alerts.bicep").read_text()
+    match = re.search(r"param dailyTimerFunctions array = \[([^\]]*)\]", text)
+    assert match
+    names = re.findall(r"'(\w+)'", match.group(1))
+    triggers = {f.get_function_name(): type(f.get_trigger()).__name__ for f in fresh_app().get_functions()}
+    assert names and all(triggers.get(name) == "TimerTrigger" for name in names), (names, triggers)
