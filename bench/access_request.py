@@ -29,10 +29,8 @@ from azure.storage.blob import BlobServiceClient
 
 from bench.common import RESULTS, OpCounter
 from devhost.host import DevHost
-from functions.access_request import ports
 from shared import context
 from shared.adapters.storage.clients import Storage
-from shared.adapters.storage.outbox import outbox_store
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.services import access_requests as service
@@ -111,8 +109,9 @@ def main() -> None:
 
             def direct_submit(n: int) -> float:
                 payload = _payload(n, direct_run)
+                client = f"10.1.{n}.1"
                 return _timed(
-                    lambda: service.submit(payload, client=f"10.1.{n}.1", default_language="de", ports=ports(ctx))
+                    lambda: service.submit(payload, client=client, default_language="de", ports=ctx.access_ports())
                 )
 
             direct = [direct_submit(n) for n in range(args.count)]
@@ -144,7 +143,7 @@ def main() -> None:
                 }
             tokens = [
                 m.text.split("token=", 1)[1].split()[0]
-                for m in outbox_store(ctx).recent(args.count)
+                for m in ctx.outbox_store.recent(args.count)
                 if m.kind == "access_confirm"
             ]
 

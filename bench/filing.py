@@ -31,8 +31,7 @@ from bench.common import RESULTS, OpCounter
 from cli.commands.generate import CompanyInfo, Sample, samples
 from shared import context
 from shared.adapters.storage.clients import Storage
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.index import DocumentIndex, document_index
+from shared.adapters.storage.index import DocumentIndex
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.companies import Company
@@ -40,7 +39,6 @@ from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import content_sha256, decode_metadata, doc_id, document_blob_name, parse_name
 from shared.services.filing import Outcome
 from shared.settings import Settings
-from shared.wiring.filing import filing_service
 from tests.support.azurite import start_azurite
 
 COMPANY = Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 1_200_000}, ("muster-ag.ch",), "", True)
@@ -119,7 +117,7 @@ def drop_to_listed(ctx: AppContext, drops: int, poll_interval: float) -> list[fl
     from devhost.host import DevHost
     from tests.support.client import fresh_app
 
-    index = document_index(ctx)
+    index = ctx.document_index
     host = DevHost(fresh_app(), port=0, watch_blobs=True, run_timers=False, poll_interval=poll_interval).start()
     latencies = []
     try:
@@ -170,9 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(storage_connection=cs, storage_prefix="bench", local_mode=True)
         ctx = AppContext(settings=settings, clock=SystemClock(), storage=storage)
         context.install(ctx)
-        company_store(ctx).put(COMPANY)
-        service = filing_service(ctx)
-        index = document_index(ctx)
+        ctx.company_store.put(COMPANY)
+        service = ctx.filing_service
+        index = ctx.document_index
         company = [CompanyInfo(COMPANY.customer_number, COMPANY.name, COMPANY.lines)]
         rounds: list[Round] = []
         seed = 1

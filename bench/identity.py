@@ -24,10 +24,8 @@ from pathlib import Path
 from bench.portal import stats, timed
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.storage.access_requests import access_request_store
 from shared.adapters.storage.clients import connect
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.sessions import _key, session_store
+from shared.adapters.storage.sessions import _key
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
@@ -53,10 +51,10 @@ def main() -> None:
         storage.ensure()
         ctx = AppContext(settings=settings, clock=SystemClock(), storage=storage)
         context.install(ctx)
-        company_store(ctx).put(
+        ctx.company_store.put(
             Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 1_200_000}, ("muster-ag.ch",), enrolled=True)
         )
-        store = session_store(ctx)
+        store = ctx.session_store
         session = store.create(Principal("t", "o", "a@muster-ag.ch", "A"), "de", datetime.now(UTC))
         table = storage.table("sessions")
         results: dict[str, object] = {
@@ -77,7 +75,7 @@ def main() -> None:
             advisor.headers["X-CSRF-Token"] = login(advisor, ctx, "berater@versicherer.ch", roles=["Advisor"])
             approvals = max(10, n // 4)
             ids = []
-            requests_store = access_request_store(ctx)
+            requests_store = ctx.access_request_store
             for i in range(approvals + 5):
                 req = AccessRequest(
                     request_id=uuid.uuid4().hex,

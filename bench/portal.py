@@ -36,12 +36,8 @@ from azure.storage.blob import BlobSasPermissions, generate_blob_sas
 
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.identity.sas import link_signer
-from shared.adapters.storage.audit import audit_log
 from shared.adapters.storage.clients import connect
-from shared.adapters.storage.grants import grant_store
-from shared.adapters.storage.index import DocumentIndex, document_index
-from shared.adapters.storage.link_log import link_log
+from shared.adapters.storage.index import DocumentIndex
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
@@ -193,7 +189,7 @@ def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str
     raw_grants(ctx, tid, oid)
     # The id entity's keys as the index lays them out (asked from the index, so the baseline
     # follows a layout change instead of silently reading something else).
-    keys = document_index(ctx)._entities(record)["id"][0]
+    keys = ctx.document_index._entities(record)["id"][0]
     storage.table("docids").get_entity(keys["PartitionKey"], keys["RowKey"])
     now = datetime.now(UTC)
     token = generate_blob_sas(
@@ -209,8 +205,8 @@ def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str
 def measure(ctx: AppContext, records: list[DocumentRecord], grant: Any, samples: int) -> dict[str, Any]:
     """Service, raw and HTTP figures for list, search and link with the documents indexed so far."""
     storage = ctx.storage
-    grants_of = grant_store(ctx)
-    index = document_index(ctx)
+    grants_of = ctx.grant_store
+    index = ctx.document_index
     rng = random.Random(7)
 
     def caller() -> Caller:
@@ -226,7 +222,7 @@ def measure(ctx: AppContext, records: list[DocumentRecord], grant: Any, samples:
         scope = resolve_scope(caller().grants, None)
         list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text))
 
-    ports = LinkPorts(index, link_signer(ctx), audit_log(ctx), link_log(ctx), storage.container_name("documents"))
+    ports = LinkPorts(index, ctx.link_signer, ctx.audit_log, ctx.link_log, storage.container_name("documents"))
 
     def service_link() -> None:
         issue_link(ports, caller(), rng.choice(records).doc_id, datetime.now(UTC), 300)

@@ -29,10 +29,7 @@ from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
 from bench.common import RESULTS, OpCounter
-from shared.adapters.storage.audit import audit_log
 from shared.adapters.storage.clients import Storage
-from shared.adapters.storage.documents import document_blobs
-from shared.adapters.storage.index import document_index
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
@@ -126,7 +123,7 @@ def run_scenario(stored: int, expired: int, workers: int, sweep_workers: int) ->
         storage.ensure()
         clock = MutableClock(NOW)
         ctx = AppContext(settings=Settings(storage_connection=cs, storage_prefix="bench"), clock=clock, storage=storage)
-        index = document_index(ctx)
+        index = ctx.document_index
         retention = timedelta(days=365)
         started = time.perf_counter()
 
@@ -165,8 +162,8 @@ def run_scenario(stored: int, expired: int, workers: int, sweep_workers: int) ->
         t0 = time.perf_counter()
         result = sweep_documents(
             Timed(index, steps, "index"),
-            Timed(document_blobs(ctx), steps, "blobs"),
-            Timed(audit_log(ctx), steps, "audit"),
+            Timed(ctx.document_blobs, steps, "blobs"),
+            Timed(ctx.audit_log, steps, "audit"),
             clock,
             batch_size=100,
             workers=sweep_workers,

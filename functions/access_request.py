@@ -6,12 +6,6 @@ from __future__ import annotations
 import azure.functions as func
 
 from shared import context
-from shared.adapters.mail.email_syntax import normalise_email
-from shared.adapters.mail.render import AccessMails
-from shared.adapters.storage.access_requests import access_request_store, new_request_id, verify_token_store
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.outbox import outbox_store
-from shared.adapters.storage.rate_limits import rate_limiter
 from shared.context import AppContext
 from shared.domain.access_request import InvalidForm, VerifyOutcome
 from shared.domain.languages import choose_language
@@ -46,22 +40,6 @@ CSRF_PURPOSE = "access-request"
 FORM_MEDIA = "application/x-www-form-urlencoded"
 
 
-def ports(ctx: AppContext) -> service.AccessPorts:
-    """Built per request (the stores are memoised), so settings changes take effect at once."""
-    return service.AccessPorts(
-        requests=access_request_store(ctx),
-        tokens=verify_token_store(ctx),
-        outbox=outbox_store(ctx),
-        limiter=rate_limiter(ctx),
-        companies=company_store(ctx),
-        mails=AccessMails(ctx.settings),
-        clock=ctx.clock,
-        settings=ctx.settings,
-        normalise_email=normalise_email,
-        new_request_id=new_request_id,
-    )
-
-
 def _language(req: func.HttpRequest) -> str:
     return choose_language(req.params.get("lang"), req.headers.get("accept-language"))
 
@@ -77,7 +55,7 @@ def access_request(req: func.HttpRequest) -> func.HttpResponse:
         return _browser_submit(req, ctx, lang)
     data = read_json(req, MAX_BODY)  # 413, 415, 400 as the contract says
     try:
-        service.submit(data, client=client_address(req, ctx.settings), default_language=lang, ports=ports(ctx))
+        service.submit(data, client=client_address(req, ctx.settings), default_language=lang, ports=ctx.access_ports())
     except InvalidForm as exc:
         raise ValidationFailed("Some fields need attention.", errors=exc.errors) from None
     except RateLimited as exc:
@@ -126,7 +104,7 @@ def _browser_submit(req: func.HttpRequest, ctx: AppContext, lang: str) -> func.H
         alert = "For your security the form had expired. Please check your details and send the form again."
         return _form_page(req, ctx, lang, status=403, values=raw, alert=alert)
     try:
-        service.submit(raw, client=client_address(req, ctx.settings), default_language=lang, ports=ports(ctx))
+        service.submit(raw, client=client_address(req, ctx.settings), default_language=lang, ports=ctx.access_ports())
     except InvalidForm as exc:
         return _form_page(
             req, ctx, lang, status=422, values=raw, errors=exc.errors, alert="Please correct the marked fields."
@@ -148,6 +126,6 @@ def verify(req: func.HttpRequest) -> func.HttpResponse:
         outcome = VerifyOutcome(result) if result in set(VerifyOutcome) else VerifyOutcome.INVALID
         lang = _language(req)
         return html_response(render_verify(outcome, lang, ctx.settings), status=VERIFY_STATUS[outcome])
-    verification = service.verify(req.params.get("token") or "", ports(ctx))
+    verification = service.verify(req.params.get("token") or "", ctx.access_ports())
     lang = verification.language or _language(req)
     return redirect(verify_result_url(verification.outcome, lang))

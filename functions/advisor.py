@@ -10,22 +10,24 @@ from typing import Any
 
 import azure.functions as func
 
-from functions.onboarding_wiring import as_problem, onboarding
+from functions.onboarding_wiring import as_problem
 from shared import context
 from shared.adapters.mail.email_syntax import normalise_email
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.access_requests import access_request_store
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
 from shared.domain.companies import valid_customer_number
 from shared.domain.languages import choose_language, normalise_language
 from shared.services import advisor as views
-from shared.services.onboarding import OnboardingError
+from shared.services.onboarding import Onboarding, OnboardingError
 from web.auth_http import current_session, require_advisor
-from web.http import endpoint, html_response, json_response, read_body, read_json, redirect
+from web.http import client_address, endpoint, html_response, json_response, read_body, read_json, redirect
 from web.problems import ValidationFailed
 
 bp = func.Blueprint()
+
+
+def onboarding(req: func.HttpRequest) -> Onboarding:
+    ctx = context.current()
+    return ctx.onboarding(client_address(req, ctx.settings))
 
 
 def _body(req: func.HttpRequest) -> dict[str, Any]:
@@ -64,7 +66,7 @@ def list_requests(req: func.HttpRequest) -> func.HttpResponse:
     require_advisor(req)
     ctx = context.current()
     items = views.list_requests(
-        _status(req), access_request_store(ctx), company_store(ctx), ctx.settings.eligibility_threshold_chf
+        _status(req), ctx.access_request_store, ctx.company_store, ctx.settings.eligibility_threshold_chf
     )
     return json_response({"items": items})
 
@@ -101,7 +103,7 @@ def grants(req: func.HttpRequest) -> func.HttpResponse:
         company = (req.params.get("company") or "").strip()
         if not valid_customer_number(company):
             raise ValidationFailed("Name a company.", errors={"company": "required" if not company else "invalid"})
-        return json_response({"items": views.grants_view(grant_store(context.current()).for_company(company))})
+        return json_response({"items": views.grants_view(context.current().grant_store.for_company(company))})
     data = read_json(req)
     errors: dict[str, str] = {}
     if data.get("kind", "third_party") != "third_party":
@@ -175,9 +177,9 @@ def console(req: func.HttpRequest) -> func.HttpResponse:
     if not session.principal.is_advisor:
         return html_response(render("advisor/forbidden.html", lang, **common), status=403)
     requests = views.list_requests(
-        status, access_request_store(ctx), company_store(ctx), ctx.settings.eligibility_threshold_chf
+        status, ctx.access_request_store, ctx.company_store, ctx.settings.eligibility_threshold_chf
     )
-    grant_items = views.grants_view(grant_store(ctx).for_company(company)) if company else []
+    grant_items = views.grants_view(ctx.grant_store.for_company(company)) if company else []
     body = render(
         "advisor/console.html",
         lang,

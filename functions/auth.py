@@ -9,13 +9,12 @@ import azure.functions as func
 
 from functions.signin_flow import end_session, refuse, start_session
 from shared import context
-from shared.adapters.identity.auth_flows import flow_cookie, flow_cookie_name, flow_store
-from shared.adapters.identity.entra import SignInFailed, configured, entra_client, identity_http
-from shared.adapters.identity.tokens import IdTokenValidator, JwksCache, TokenError, metadata_url, principal_claims
+from shared.adapters.identity.auth_flows import flow_cookie, flow_cookie_name
+from shared.adapters.identity.entra import SignInFailed, configured
+from shared.adapters.identity.tokens import TokenError, principal_claims
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import companies_of, grant_store
-from shared.adapters.storage.sessions import lifetimes, session_store
+from shared.adapters.storage.grants import companies_of
+from shared.adapters.storage.sessions import lifetimes
 from shared.domain.identity import Principal
 from shared.domain.languages import choose_language
 from web.auth_http import require_session
@@ -24,16 +23,6 @@ from web.problems import ServiceUnavailable
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.auth")
-
-
-def id_token_validator(ctx: context.AppContext) -> IdTokenValidator:
-    def build() -> IdTokenValidator:
-        s = ctx.settings
-        keys = JwksCache(metadata_url(s.authority_host, s.tenant_id), identity_http(ctx), ctx.clock.now)
-        return IdTokenValidator(keys, s.client_id, s.mfa_claim, s.mfa_value, ctx.clock.now)
-
-    validator: IdTokenValidator = ctx.memo("id_token_validator", build)
-    return validator
 
 
 def _landing(principal: Principal, lang: str) -> str:
@@ -64,11 +53,11 @@ def login(req: func.HttpRequest) -> func.HttpResponse:
         raise ServiceUnavailable("Sign-in is not configured.")
     redirect_uri = ctx.settings.base_url.rstrip("/") + "/api/auth/callback"
     try:
-        flow = entra_client(ctx).start_sign_in(redirect_uri)
+        flow = ctx.entra_client.start_sign_in(redirect_uri)
     except SignInFailed as exc:
         log.warning("sign-in could not start: %s", exc.code)
         raise ServiceUnavailable("Sign-in is not available right now.") from exc
-    flow_id = flow_store(ctx).save(flow, lang, ctx.clock.now())
+    flow_id = ctx.flow_store.save(flow, lang, ctx.clock.now())
     return redirect(str(flow["auth_uri"]), status=302, headers={"Set-Cookie": flow_cookie(ctx.settings, flow_id)})
 
 
@@ -88,14 +77,14 @@ def callback(req: func.HttpRequest) -> func.HttpResponse:
     one-time flow cookie and msal's state, nonce and PKCE verifier."""
     ctx = context.current()
     lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
-    taken = flow_store(ctx).take(cookies(req).get(flow_cookie_name(ctx.settings), ""), ctx.clock.now())
+    taken = ctx.flow_store.take(cookies(req).get(flow_cookie_name(ctx.settings), ""), ctx.clock.now())
     if taken is None:
         refuse(req, "no_pending_sign_in")
         return _page("auth/refused.html", lang, 400, reason="stale")
     flow, lang = taken
     try:
-        raw = entra_client(ctx).finish_sign_in(flow, _auth_response(req))
-        claims = id_token_validator(ctx).validate(raw)
+        raw = ctx.entra_client.finish_sign_in(flow, _auth_response(req))
+        claims = ctx.id_token_validator.validate(raw)
     except SignInFailed as exc:
         log.info("sign-in failed: %s", exc.code)
         refuse(req, f"flow:{exc.code}")
@@ -132,9 +121,9 @@ def me(req: func.HttpRequest) -> func.HttpResponse:
     session = require_session(req)
     ctx = context.current()
     principal = session.principal
-    granted = companies_of(grant_store(ctx).active_for(principal.tid, principal.oid))
+    granted = companies_of(ctx.grant_store.active_for(principal.tid, principal.oid))
     companies = []
-    store = company_store(ctx)
+    store = ctx.company_store
     for number, lines in sorted(granted.items()):
         company = store.get(number)
         companies.append({"customer_number": number, "name": company.name if company else "", "lines": list(lines)})
@@ -154,7 +143,7 @@ def sweep(ctx: context.AppContext) -> tuple[int, int]:
     """Delete expired sessions and abandoned sign-ins: (sessions, flows) removed."""
     now = ctx.clock.now()
     idle, absolute = lifetimes(ctx.settings)
-    return session_store(ctx).purge_expired(now, idle, absolute), flow_store(ctx).purge_expired(now)
+    return ctx.session_store.purge_expired(now, idle, absolute), ctx.flow_store.purge_expired(now)
 
 
 @bp.timer_trigger(schedule="0 20 * * * *", arg_name="timer", run_on_startup=False, use_monitor=False)

@@ -10,7 +10,7 @@ import azure.functions as func
 from shared import context
 from shared.adapters.rendering.i18n import gettext
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.outbox import OutboxMail, outbox_store
+from shared.adapters.storage.outbox import OutboxMail
 from shared.domain.languages import choose_language
 from web.http import endpoint, html_response, json_response
 from web.problems import BadRequest, NotFound
@@ -57,7 +57,7 @@ def dev_outbox(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
     if not ctx.settings.local_mode:
         raise NotFound("No resource lives at this address.")
-    mails = outbox_store(ctx).recent(_limit(req.params.get("limit")))
+    mails = ctx.outbox_store.recent(_limit(req.params.get("limit")))
     items = [_item(mail) for mail in mails]
     if not _wants_html(req):
         return json_response(items)

@@ -12,11 +12,6 @@ import azure.functions as func
 from azure.core.exceptions import ResourceNotFoundError
 
 from shared import context
-from shared.adapters.identity.sas import link_signer
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.documents import document_blobs
-from shared.adapters.storage.index import document_index
-from shared.adapters.storage.link_log import link_log
 from shared.domain.filenames import archive_name, content_disposition
 from shared.domain.search import query_words
 from shared.domain.timestamps import utc_iso
@@ -28,7 +23,7 @@ from shared.services.documents import (
     parse_list_query,
     resolve_scope,
 )
-from shared.services.links import Caller, Link, LinkPorts, issue_link
+from shared.services.links import Caller, Link, issue_link
 from web.auth_http import require_advisor
 from web.http import client_address, endpoint, json_response, read_json
 from web.portal_http import caller_for, portal_problems
@@ -54,18 +49,8 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
         words = query_words(query.q) if query.q else []
         if query.q and not words:
             raise InvalidInput({"q": "too_short"})
-        page = list_documents(document_index(ctx), scope, query, words)
+        page = list_documents(ctx.document_index, scope, query, words)
     return json_response({"items": [item_json(r) for r in page.items], "next_cursor": page.next_cursor})
-
-
-def link_ports(ctx: context.AppContext) -> LinkPorts:
-    return LinkPorts(
-        index=document_index(ctx),
-        signer=link_signer(ctx),
-        audit=audit_log(ctx),
-        links=link_log(ctx),
-        container=ctx.storage.container_name("documents"),
-    )
 
 
 @bp.route(route="api/documents/{doc_id}/link", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
@@ -82,7 +67,7 @@ def link_for(req: func.HttpRequest, ctx: context.AppContext, caller: Caller) -> 
     """The link for the route's document, the `company` query choosing among the caller's grants:
     shared by the API and the page's download route."""
     return issue_link(
-        link_ports(ctx),
+        ctx.link_ports(),
         caller,
         req.route_params.get("doc_id", ""),
         ctx.clock.now(),
@@ -96,9 +81,9 @@ def zip_response(ctx: context.AppContext, caller: Caller, company: Any, raw_ids:
     limits = bulk_download.ZipLimits(ctx.settings.zip_max_documents, ctx.settings.zip_max_bytes)
     container = ctx.storage.container("documents")
     ports = bulk_download.ZipPorts(
-        index=document_index(ctx),
-        audit=audit_log(ctx),
-        links=link_log(ctx),
+        index=ctx.document_index,
+        audit=ctx.audit_log,
+        links=ctx.link_log,
         read_blob=lambda name: container.download_blob(name).chunks(),
     )
     with portal_problems():
@@ -139,14 +124,14 @@ def withdraw_api(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
     session = require_advisor(req)  # a POST: includes the CSRF and same-origin checks
     body = read_json(req)
-    index = document_index(ctx)
+    index = ctx.document_index
     with portal_problems():
         result = withdrawal.withdraw(
             withdrawal.WithdrawalPorts(
                 index=index,
-                delete_blob=document_blobs(ctx).delete,
-                audit=audit_log(ctx),
-                links=link_log(ctx),
+                delete_blob=ctx.document_blobs.delete,
+                audit=ctx.audit_log,
+                links=ctx.link_log,
                 locate=index.find,
             ),
             session.principal,

@@ -10,7 +10,6 @@ import azure.functions as func
 
 from shared import context
 from shared.settings import settings_at_indexing
-from shared.wiring.filing import filing_service
 
 log = logging.getLogger(__name__)
 bp = func.Blueprint()
@@ -25,11 +24,11 @@ def blob_name(path: str) -> str:
     arg_name="blob", path="incoming/{name}", connection="AzureWebJobsStorage", source=func.BlobSource.EVENT_GRID
 )
 def file_incoming(blob: func.InputStream) -> None:
-    result = filing_service(context.current()).file(blob_name(blob.name or ""))
+    result = context.current().filing_service.file(blob_name(blob.name or ""))
     log.info("file_incoming: %s", result.outcome.value)
 
 
 @bp.timer_trigger(arg_name="timer", schedule=settings_at_indexing().refile_schedule, run_on_startup=False)
 def refile(timer: func.TimerRequest) -> None:
-    report = filing_service(context.current()).refile()
+    report = context.current().filing_service.refile()
     log.info("refile: examined=%d outcomes=%s errors=%d", report.examined, dict(report.outcomes), report.errors)

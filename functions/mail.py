@@ -12,8 +12,8 @@ import azure.functions as func
 
 from shared import context
 from shared.adapters.identity.entra import EntraError, configured
-from shared.adapters.identity.graph import GraphUnavailable, graph_client
-from shared.adapters.storage.outbox import OutboxMail, outbox_store
+from shared.adapters.identity.graph import GraphUnavailable
+from shared.adapters.storage.outbox import OutboxMail
 from shared.services.mail_delivery import DeliveryReport, deliver_pending
 from shared.settings import settings_at_indexing
 
@@ -36,12 +36,12 @@ def deliver(ctx: context.AppContext) -> DeliveryReport | None:
     settings = ctx.settings
     if not (configured(settings) and settings.mail_sender):
         return None
-    graph = graph_client(ctx)
+    graph = ctx.graph_client
 
     def send(mail: OutboxMail) -> None:
         graph.send([mail.to], mail.subject, mail.text, mail.html, message_id=message_id(mail, settings.mail_sender))
 
-    return deliver_pending(outbox_store(ctx), send, ctx.clock.now(), _temporary)
+    return deliver_pending(ctx.outbox_store, send, ctx.clock.now(), _temporary)
 
 
 @bp.timer_trigger(

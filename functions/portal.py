@@ -13,8 +13,6 @@ from functions.documents import link_for, zip_response
 from shared import context
 from shared.adapters.rendering import formatting
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.index import document_index
 from shared.domain.languages import choose_language
 from shared.domain.search import query_words
 from shared.services.documents import CompanyNotGranted, NoGrant
@@ -59,7 +57,7 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
         "user_name": session.principal.name,
         "csrf_token": session.csrf_token,
     }
-    companies = company_store(ctx)
+    companies = ctx.company_store
 
     def company_name(number: str) -> str:
         company = companies.get(number)
@@ -67,7 +65,7 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
 
     try:
         view = build_view(
-            document_index(ctx), caller, dict(req.params), ctx.clock.now(),
+            ctx.document_index, caller, dict(req.params), ctx.clock.now(),
             ctx.settings.expiry_warning_days, company_name, query_words,
         )
     except NoGrant:

@@ -12,7 +12,6 @@ import logging
 import azure.functions as func
 
 from shared import context
-from shared.services.retention_sweep import sweep
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.retention")
@@ -22,7 +21,7 @@ log = logging.getLogger("portal.retention")
 def retention(timer: func.TimerRequest) -> None:
     if timer.past_due:
         log.info("retention: running late (past due); catching up")
-    report = sweep(context.current())
+    report = context.current().sweep()
     log.info(
         "retention: deleted %d documents (%d companies), failed %d, complete=%s; minimised %s",
         report.documents.total,

@@ -6,9 +6,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from shared import context
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.grants import grant_store
-from shared.adapters.storage.sessions import cookie_name, session_cookie, session_store
+from shared.adapters.storage.sessions import cookie_name, session_cookie
 from shared.domain.identity import Principal
 from shared.domain.sessions import Session
 from shared.services import sessions as sessions_service
@@ -20,14 +18,14 @@ def start_session(req: func.HttpRequest, principal: Principal, language: str, me
     ctx = context.current()
     # A sign-in always gets a fresh session id; one the browser still held is ended.
     previous = cookies(req).get(cookie_name(ctx.settings), "")
-    if previous and session_store(ctx).get(previous) is not None:
-        session_store(ctx).delete(previous)
+    if previous and ctx.session_store.get(previous) is not None:
+        ctx.session_store.delete(previous)
     session = sessions_service.sign_in(
         principal,
         language,
-        sessions=session_store(ctx),
-        grants=grant_store(ctx),
-        audit=audit_log(ctx),
+        sessions=ctx.session_store,
+        grants=ctx.grant_store,
+        audit=ctx.audit_log,
         now=ctx.clock.now(),
         client=client_address(req, ctx.settings),
         method=method,
@@ -39,7 +37,7 @@ def start_session(req: func.HttpRequest, principal: Principal, language: str, me
 def refuse(req: func.HttpRequest, reason: str) -> None:
     ctx = context.current()
     sessions_service.refuse_login(
-        reason, audit=audit_log(ctx), now=ctx.clock.now(), client=client_address(req, ctx.settings)
+        reason, audit=ctx.audit_log, now=ctx.clock.now(), client=client_address(req, ctx.settings)
     )
 
 
@@ -48,8 +46,8 @@ def end_session(req: func.HttpRequest, session: Session) -> str:
     ctx = context.current()
     sessions_service.sign_out(
         session,
-        sessions=session_store(ctx),
-        audit=audit_log(ctx),
+        sessions=ctx.session_store,
+        audit=ctx.audit_log,
         now=ctx.clock.now(),
         client=client_address(req, ctx.settings),
     )

@@ -27,8 +27,6 @@ from devhost.host import DevHost  # noqa: E402
 from devhost.invocations import Invocation  # noqa: E402
 from shared import context  # noqa: E402
 from shared.adapters.storage.clients import connect  # noqa: E402
-from shared.adapters.storage.companies import company_store  # noqa: E402
-from shared.adapters.storage.index import document_index  # noqa: E402
 from shared.clock import SystemClock  # noqa: E402
 from shared.context import AppContext  # noqa: E402
 from shared.domain.companies import Company  # noqa: E402
@@ -60,11 +58,11 @@ def main() -> int:
         ctx = AppContext(settings=settings, clock=SystemClock(), storage=connect(settings))
         ctx.storage.ensure()
         context.install(ctx)
-        company_store(ctx).put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 300_000},
+        ctx.company_store.put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 300_000},
                                        ("muster-ag.ch",), enrolled=True))
         host = DevHost(fresh_app(), port=0, run_timers=False, poll_interval=args.poll_interval).start()
         try:
-            index = document_index(ctx)
+            index = ctx.document_index
             incoming = ctx.storage.container("incoming")
             latencies = []
             company = CompanyInfo("100001", "Muster AG", ("IJM", "LAA", "LAAC"))

@@ -18,7 +18,7 @@ import urllib.parse
 import azure.functions as func
 
 from shared import context
-from shared.adapters.storage.sessions import cookie_name, lifetimes, session_store
+from shared.adapters.storage.sessions import cookie_name, lifetimes
 from shared.domain.sessions import Session
 from web.http import cookies, media_type, read_form
 from web.problems import Forbidden, Unauthorized
@@ -37,7 +37,7 @@ def current_session(req: func.HttpRequest) -> Session | None:
     session_id = session_id_from(req)
     if not session_id:
         return None
-    store = session_store(ctx)
+    store = ctx.session_store
     session = store.get(session_id)
     if session is None:
         return None

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
 
 import azure.functions as func
 
-from shared.adapters.storage.grants import grant_store
+from shared.context import AppContext
 from shared.domain.languages import choose_language
 from shared.services.bulk_download import ArchiveTooLarge, TooManyDocuments, UnknownDocuments
 from shared.services.documents import (
@@ -33,11 +32,11 @@ from web.problems import (
 )
 
 
-def caller_for(req: func.HttpRequest, ctx: Any, session: Session | None = None) -> Caller:
+def caller_for(req: func.HttpRequest, ctx: AppContext, session: Session | None = None) -> Caller:
     """The caller as the server knows them; `?lang=` may only pick the language."""
     session = session or require_session(req)
     principal = session.principal
-    grants = tuple(grant_store(ctx).active_for(principal.tid, principal.oid))
+    grants = tuple(ctx.grant_store.active_for(principal.tid, principal.oid))
     lang = choose_language(req.params.get("lang"), None, session.language)
     return Caller(principal, grants, lang, client_address(req, ctx.settings))
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 from cli.context import cli_context
-from shared.adapters.storage.audit import AuditLog, audit_log
+from shared.adapters.storage.audit import AuditLog
 
 
 def _day(value: str) -> date:
@@ -60,7 +60,7 @@ def line(event: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    log = audit_log(cli_context())
+    log = cli_context().audit_log
     if args.audit_command == "days":
         for day, name in sorted(log.days()):
             print(f"{day.isoformat()}  {name}", file=out)

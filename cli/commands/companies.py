@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from shared.adapters.storage.companies import CompanyStore, company_store
+from shared.adapters.storage.companies import CompanyStore
 from shared.domain.companies import Company, valid_customer_number
 from shared.domain.company_import import RowRefused, missing_columns, parse_row
 
@@ -85,7 +85,7 @@ def _import(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         sys.stderr.write(f"cannot read {path}: {exc}\n")
         return 2
-    report = import_csv(company_store(cli_context()), text, progress=not args.no_progress)
+    report = import_csv(cli_context().company_store, text, progress=not args.no_progress)
     print_report(report, sys.stdout)
     return 1 if report.refused else 0
 
@@ -93,7 +93,7 @@ def _import(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from cli.context import cli_context
 
-    companies: list[Company] = sorted(company_store(cli_context()).all(), key=lambda c: c.customer_number)
+    companies: list[Company] = sorted(cli_context().company_store.all(), key=lambda c: c.customer_number)
     for c in companies:
         status = "enrolled" if c.enrolled else "not enrolled"
         sys.stdout.write(
@@ -110,7 +110,7 @@ def _enrol(args: argparse.Namespace) -> int:
     if not valid_customer_number(args.customer_number):
         sys.stderr.write("the customer number must be 4 to 12 digits\n")
         return 2
-    company = company_store(cli_context()).set_enrolled(args.customer_number, True)
+    company = cli_context().company_store.set_enrolled(args.customer_number, True)
     if company is None:
         sys.stderr.write(f"unknown company {args.customer_number}\n")
         return 1

@@ -17,16 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cli.commands.generate import CompanyInfo, sample
-from shared.adapters.identity.dev_directory import dev_directory, dev_tenant
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
-from shared.adapters.storage.index import document_index
+from shared.adapters.identity.dev_directory import dev_tenant
+from shared.context import AppContext
 from shared.domain.companies import Company
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from shared.domain.incoming import content_sha256, doc_id, parse_name
 from shared.domain.lines import ALLOWED, LINES
 from shared.settings import Settings
-from shared.wiring.filing import filing_service
 
 SEED = 20261127
 DEFAULT_INSURER = Settings().insurer_name
@@ -123,9 +120,9 @@ def demo_grant_id(customer_number: str, email: str) -> str:
     return f"{customer_number}-{hashlib.sha256(email.encode()).hexdigest()[:16]}"
 
 
-def seed(ctx: Any, *, file_now: bool = False) -> SeedReport:
+def seed(ctx: AppContext, *, file_now: bool = False) -> SeedReport:
     report = SeedReport()
-    companies = company_store(ctx)
+    companies = ctx.company_store
     for company in COMPANIES:
         companies.put(company)
         report.companies += 1
@@ -134,12 +131,12 @@ def seed(ctx: Any, *, file_now: bool = False) -> SeedReport:
     return report
 
 
-def _seed_grant(ctx: Any) -> str:
+def _seed_grant(ctx: AppContext) -> str:
     """demo.kunde@muster-ag.ch: an active customer of 100001 with all its lines, under the oid the
     local directory stand-in gives that address (the one a dev session gets)."""
     muster = COMPANIES[0]
     # Recorded as invited in the directory stand-in, as an approval would; its oid is oid_for(email).
-    oid = dev_directory(ctx).invite(DEMO_CUSTOMER, f"{ctx.settings.base_url}/portal", "de")
+    oid = ctx.dev_directory.invite(DEMO_CUSTOMER, f"{ctx.settings.base_url}/portal", "de")
     grant = Grant(
         grant_id=demo_grant_id(muster.customer_number, DEMO_CUSTOMER),
         tid=dev_tenant(ctx.settings),
@@ -153,12 +150,12 @@ def _seed_grant(ctx: Any) -> str:
         activated_at=DEMO_TIME,
         created_by=DEMO_ADVISOR,
     )
-    grant_store(ctx).put(grant)
+    ctx.grant_store.put(grant)
     return grant.grant_id
 
 
-def _seed_documents(ctx: Any, report: SeedReport, file_now: bool) -> None:
-    index = document_index(ctx)
+def _seed_documents(ctx: AppContext, report: SeedReport, file_now: bool) -> None:
+    index = ctx.document_index
     incoming = ctx.storage.container("incoming")
     pending = []
     for document in demo_documents(ctx.settings.insurer_name):
@@ -173,7 +170,7 @@ def _seed_documents(ctx: Any, report: SeedReport, file_now: bool) -> None:
         blob.upload_blob(document.content, metadata=document.metadata, overwrite=True)
         report.dropped += 1
     if file_now:
-        service = filing_service(ctx)
+        service = ctx.filing_service
         for name in pending:
             service.file(name)
             report.filed_now += 1

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
+from shared.context import AppContext
 from shared.domain.documents import TYPE_NAMES
 from shared.domain.lines import ALLOWED, LINES
 
@@ -154,7 +155,7 @@ def render_pdf(insurer: str, company: CompanyInfo, line: str, lang: str, title: 
     return buffer.getvalue()
 
 
-def drop(ctx: Any, items: Iterator[Sample], rate: float, out: Any, sleep: Any = time.sleep) -> int:
+def drop(ctx: AppContext, items: Iterator[Sample], rate: float, out: Any, sleep: Any = time.sleep) -> int:
     """Upload each sample into `incoming`, at most `rate` per second (0: as fast as possible)."""
     container = ctx.storage.container("incoming")
     count = 0
@@ -171,10 +172,9 @@ def drop(ctx: Any, items: Iterator[Sample], rate: float, out: Any, sleep: Any = 
     return count
 
 
-def _companies(ctx: Any, numbers: list[str]) -> list[CompanyInfo]:
-    from shared.adapters.storage.companies import company_store
+def _companies(ctx: AppContext, numbers: list[str]) -> list[CompanyInfo]:
 
-    store = company_store(ctx)
+    store = ctx.company_store
     found = []
     for number in numbers:
         company = store.get(number)

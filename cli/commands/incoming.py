@@ -12,12 +12,12 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from shared.wiring.filing import filing_service, incoming_blobs
+from shared.context import AppContext
 
 
-def list_incoming(ctx: Any, out: Any) -> int:
+def list_incoming(ctx: AppContext, out: Any) -> int:
     now = ctx.clock.now()
-    waiting = sorted(incoming_blobs(ctx).waiting(), key=lambda b: b.last_modified)
+    waiting = sorted(ctx.incoming_blobs.waiting(), key=lambda b: b.last_modified)
     stale = ctx.settings.refile_min_age_seconds
     for blob in waiting:
         age = (now - blob.last_modified).total_seconds()
@@ -28,8 +28,8 @@ def list_incoming(ctx: Any, out: Any) -> int:
     return 0
 
 
-def refile(ctx: Any, min_age: int | None, out: Any) -> int:
-    service = filing_service(ctx)
+def refile(ctx: AppContext, min_age: int | None, out: Any) -> int:
+    service = ctx.filing_service
     if min_age is not None:
         service = replace(service, refile_min_age_seconds=min_age)
     report = service.refile()

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from shared.adapters.storage.filing_blobs import TargetExists
-from shared.adapters.storage.quarantine import Quarantine, quarantine
+from shared.adapters.storage.quarantine import Quarantine
 from shared.domain.refusals import Reason
 
 
@@ -57,13 +57,13 @@ def requeue(q: Quarantine, names: list[str], reason: str | None, customer: str |
 def _list(args: argparse.Namespace) -> int:
     from cli.context import cli_context
 
-    return list_quarantine(quarantine(cli_context()), args.reason, sys.stdout)
+    return list_quarantine(cli_context().quarantine, args.reason, sys.stdout)
 
 
 def _requeue(args: argparse.Namespace) -> int:
     from cli.context import cli_context
 
-    return requeue(quarantine(cli_context()), args.names, args.reason, args.customer, args.all, sys.stdout)
+    return requeue(cli_context().quarantine, args.names, args.reason, args.customer, args.all, sys.stdout)
 
 
 def register(subparsers: Any) -> None:

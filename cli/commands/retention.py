@@ -18,12 +18,8 @@ from tqdm import tqdm
 
 from cli.context import cli_context
 from devhost.ncrontab import parse as parse_schedule
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.index import document_index
-from shared.adapters.storage.purges import rules
 from shared.services.minimisation import minimise
-from shared.services.retention_sweep import preview, sweep
+from shared.services.retention_sweep import preview
 
 
 def register(sub: Any) -> None:
@@ -59,9 +55,9 @@ def dry_run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     def progress(stream: Any) -> Any:
         return tqdm(stream, desc="expiry index", unit="doc", disable=args.no_progress, file=sys.stderr)
 
-    per_company, due = preview(document_index(ctx), at, progress)
-    minimised = minimise(rules(ctx), at, audit_log(ctx), dry_run=True)
-    names = {c: getattr(company_store(ctx).get(c), "name", "") for c in per_company}
+    per_company, due = preview(ctx.document_index, at, progress)
+    minimised = minimise(ctx.retention_rules(), at, ctx.audit_log, dry_run=True)
+    names = {c: getattr(ctx.company_store.get(c), "name", "") for c in per_company}
     if args.json:
         json.dump(
             {
@@ -103,7 +99,7 @@ def _item(record: Any) -> dict[str, str]:
 def run_now(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     ctx = cli_context()
-    report = sweep(ctx, max_batches=args.max_batches)
+    report = ctx.sweep(max_batches=args.max_batches)
     docs = report.documents
     print(f"Deleted {docs.total} documents in {docs.batches} batches ({'complete' if docs.complete else 'more left'})",
           file=out)

@@ -12,10 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.documents import document_blobs
-from shared.adapters.storage.index import document_index
-from shared.adapters.storage.purges import rules
 from shared.clock import Clock
 from shared.domain.audit import AuditEvent
 from shared.domain.documents import DocumentRecord
@@ -174,17 +170,3 @@ def run_sweep(
     documents = sweep_documents(index, blobs, audit, clock, batch_size=batch_size, **bounds)
     minimised = minimise(rules, clock.now(), audit)
     return SweepReport(documents=documents, minimised=minimised)
-
-
-def sweep(ctx: Any, **bounds: Any) -> SweepReport:
-    """The whole daily run on an app context (timer, CLI and benchmark share it)."""
-    bounds.setdefault("workers", RETENTION_WORKERS)
-    return run_sweep(
-        document_index(ctx),
-        document_blobs(ctx),
-        audit_log(ctx),
-        ctx.clock,
-        rules(ctx),
-        batch_size=ctx.settings.retention_batch_size,
-        **bounds,
-    )

@@ -12,7 +12,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from devhost.host import DevHost
-from shared.adapters.storage.access_requests import access_request_store
 from shared.context import AppContext
 
 pytestmark = pytest.mark.browser
@@ -55,7 +54,7 @@ def test_fill_submit_and_see_the_confirmation(
     page.wait_for_selector("#received")
     assert "Wir haben Ihren Antrag erhalten." in page.locator("#received").inner_text()
     page.screenshot(path=str(output_dir / "access-form-de-received.png"), full_page=True)
-    [stored] = list(access_request_store(ctx).all())
+    [stored] = list(ctx.access_request_store.all())
     assert stored.first_name == "Zoë" and stored.last_name == "D'Alessandro"
     assert stored.lines == ("IJM", "LAAC") and stored.language == "it"
 
@@ -99,13 +98,13 @@ def test_invalid_email_shows_its_message_beside_the_field(
     # the message sits right after its field, inside the same field group
     assert page.locator(".field:has(#f-email) > #e-email").count() == 1
     page.screenshot(path=str(output_dir / f"access-form-{lang}-invalid-email.png"), full_page=True)
-    assert list(access_request_store(ctx).all()) == []
+    assert list(ctx.access_request_store.all()) == []
 
     # corrected, the same page sends fine (the CSRF pair survived the round trip)
     field.fill("zoe.dalessandro@muster-bau.ch")
     page.click("button[type=submit]")
     page.wait_for_selector("#received")
-    assert len(list(access_request_store(ctx).all())) == 1
+    assert len(list(ctx.access_request_store.all())) == 1
 
 
 def test_form_and_error_page_have_no_serious_accessibility_violations(

@@ -17,8 +17,6 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from devhost.host import DevHost
 from shared.adapters.identity.dev_directory import oid_for
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
 from shared.context import AppContext
 from shared.domain.companies import Company
 from shared.domain.identity import GrantStatus
@@ -56,7 +54,7 @@ def test_onboarding_end_to_end(
     browser: Browser, contexts: list[BrowserContext], devhost: DevHost, ctx: AppContext, output_dir: Path
 ) -> None:
     base = devhost.base_url
-    company_store(ctx).put(
+    ctx.company_store.put(
         Company(
             "100001",
             "Muster AG",
@@ -102,7 +100,7 @@ def test_onboarding_end_to_end(
     assert advisor.locator("article.request", has_text="Léa Meier").count() == 0
 
     # 3. Invitation made for the directory's oid, welcome mail in the outbox with the portal link.
-    (grant,) = grant_store(ctx).for_company("100001")
+    (grant,) = ctx.grant_store.for_company("100001")
     assert grant.oid == oid_for(APPLICANT) and grant.status is GrantStatus.INVITED
     welcome = [m for m in _outbox(advisor, base) if m["to"] == APPLICANT and "/portal?lang=fr" in m["text"]]
     assert len(welcome) == 1 and "mot de passe" in welcome[0]["text"]
@@ -139,11 +137,10 @@ def test_console_reject_and_third_party_invitation(
     broker's grant and welcome mail exist."""
     import uuid
 
-    from shared.adapters.storage.access_requests import access_request_store
     from shared.domain.access_request import AccessRequest, Status
 
     base = devhost.base_url
-    company_store(ctx).put(
+    ctx.company_store.put(
         Company("100002", "Beispiel GmbH", ("LAA", "LAAC"), {"LAA": 400_000}, ("beispiel-gmbh.ch",), enrolled=True)
     )
     request = AccessRequest(
@@ -161,7 +158,7 @@ def test_console_reject_and_third_party_invitation(
         created_at=ctx.clock.now(),
         verified_at=ctx.clock.now(),
     )
-    access_request_store(ctx).save(request)
+    ctx.access_request_store.save(request)
 
     advisor = _open(browser, contexts, "en-GB")
     advisor.goto(f"{base}/api/dev/login?lang=en")
@@ -172,7 +169,7 @@ def test_console_reject_and_third_party_invitation(
     card.locator('input[name="reason"]').fill("Not known at the company")
     with advisor.expect_navigation():
         card.locator("button.reject").click()
-    stored = access_request_store(ctx).get(request.request_id)
+    stored = ctx.access_request_store.get(request.request_id)
     assert stored is not None and stored.status == Status.REJECTED and stored.reason == "Not known at the company"
 
     advisor.goto(f"{base}/advisor?lang=en&company=100002")

@@ -12,7 +12,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from devhost.host import DevHost
-from shared.adapters.storage.companies import company_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
@@ -27,7 +26,7 @@ def portal(ctx: AppContext, clock: MutableClock, devhost: DevHost) -> dict[str, 
     """The demo customer with all lines of 100001 and documents in each; the clock at real
     time, since Azurite checks a link's validity against its own clock."""
     clock.set(datetime.now(UTC))
-    company_store(ctx).put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), enrolled=True))
+    ctx.company_store.put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), enrolled=True))
     add_grant(ctx, DEMO, "100001", ("IJM", "LAA", "LAAC"))
     docs = {
         "ijm": file_document(

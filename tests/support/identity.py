@@ -13,7 +13,7 @@ import urllib.parse
 from collections.abc import Iterable, Sequence
 
 from shared.adapters.identity.dev_directory import dev_tenant, oid_for
-from shared.adapters.storage.grants import grant_store, new_grant_id
+from shared.adapters.storage.grants import new_grant_id
 from shared.context import AppContext
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from tests.support.client import Client
@@ -42,7 +42,7 @@ def add_grant(
         activated_at=now if status is GrantStatus.ACTIVE else None,
         created_by="test",
     )
-    grant_store(ctx).put(grant)
+    ctx.grant_store.put(grant)
     return grant
 
 

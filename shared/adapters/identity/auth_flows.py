@@ -93,7 +93,3 @@ class FlowStore:
                 continue
             deleted += 1
         return deleted
-
-
-def flow_store(ctx: Any) -> FlowStore:
-    return ctx.memo("auth_flows", lambda: FlowStore(ctx.storage.table("sessions")))

@@ -57,9 +57,3 @@ class DevDirectory:
             mode=UpdateMode.REPLACE,
         )
         return oid
-
-
-def dev_directory(ctx: Any) -> DevDirectory:
-    return ctx.memo(
-        "dev_directory", lambda: DevDirectory(ctx.storage.table("devdirectory"), ctx.settings, ctx.clock.now)
-    )

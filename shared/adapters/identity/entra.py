@@ -127,12 +127,3 @@ def graph_scope(graph_base_url: str) -> str:
     """`https://graph.microsoft.com/.default` for the configured Graph root."""
     parts = urllib.parse.urlsplit(graph_base_url)
     return f"{parts.scheme}://{parts.netloc}/.default"
-
-
-def identity_http(ctx: Any) -> requests.Session:
-    """The HTTP session for Entra and Graph; tests replace it (memo key `identity_http`)."""
-    return ctx.memo("identity_http", requests.Session)
-
-
-def entra_client(ctx: Any) -> EntraClient:
-    return ctx.memo("entra", lambda: EntraClient(ctx.settings, identity_http(ctx)))

@@ -143,22 +143,3 @@ def _error_code(resp: requests.Response) -> str:
     except (ValueError, KeyError, TypeError):
         return "unknown"
     return str(code)[:64]
-
-
-def graph_client(ctx: Any) -> GraphClient:
-    from shared.adapters.identity.entra import entra_client, graph_scope, identity_http
-
-    def build() -> GraphClient:
-        s = ctx.settings
-        entra = entra_client(ctx)
-        return GraphClient(
-            s.graph_base_url,
-            lambda: entra.app_token(graph_scope(s.graph_base_url)),
-            identity_http(ctx),
-            sender=s.mail_sender,
-            tenant=s.tenant_id,
-            sleep=ctx.cache.get("graph_sleep", time.sleep),
-        )
-
-    client: GraphClient = ctx.memo("graph", build)
-    return client

@@ -147,10 +147,3 @@ def signer_for(service: BlobServiceClient, clock: Clock, *, local_mode: bool) ->
     if local_mode and account_key:
         return AccountKeySigner(service, str(account_key), https_only=False)
     return UserDelegationSigner(service, clock, https_only=not local_mode)
-
-
-def link_signer(ctx: Any) -> LinkSigner:
-    return ctx.memo(
-        "sas.signer",
-        lambda: signer_for(ctx.storage.blob_service, ctx.clock, local_mode=ctx.settings.local_mode),
-    )

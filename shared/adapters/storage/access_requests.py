@@ -33,9 +33,7 @@ __all__ = [
     "StaleAccessRequest",
     "VerifyToken",
     "VerifyTokenStore",
-    "access_request_store",
     "new_request_id",
-    "verify_token_store",
 ]
 
 REQUEST: Final = "request"
@@ -231,11 +229,3 @@ def _from_entity(entity: Any) -> AccessRequest:
         reason=entity.get("reason", ""),
         etag=entity.metadata.get("etag", ""),
     )
-
-
-def access_request_store(ctx: Any) -> AccessRequestStore:
-    return ctx.memo("accessrequests", lambda: AccessRequestStore(ctx.storage.table("accessrequests")))
-
-
-def verify_token_store(ctx: Any) -> VerifyTokenStore:
-    return ctx.memo("verifytokens", lambda: VerifyTokenStore(ctx.storage.table("verifytokens")))

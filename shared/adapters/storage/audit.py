@@ -64,7 +64,3 @@ class AuditLog:
             except ValueError:
                 continue
             yield date(year, month, day), props.name
-
-
-def audit_log(ctx: Any) -> AuditLog:
-    return ctx.memo("audit", lambda: AuditLog(ctx.storage.container("audit")))

@@ -68,7 +68,3 @@ def _from_entity(entity: Any) -> Company:
         advisor_email=entity.get("advisor_email", ""),
         enrolled=bool(entity.get("enrolled", False)),
     )
-
-
-def company_store(ctx: Any) -> CompanyStore:
-    return ctx.memo("companies", lambda: CompanyStore(ctx.storage.table("companies")))

@@ -6,8 +6,6 @@ blob already gone counts as deleted, so a repeated sweep or withdrawal finishes 
 
 from __future__ import annotations
 
-from typing import Any
-
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
@@ -33,10 +31,3 @@ class DocumentBlobs:
             self.container.get_blob_client(blob_name).delete_blob(delete_snapshots="include")
         except ResourceNotFoundError:
             return
-
-
-def document_blobs(ctx: Any) -> DocumentBlobs:
-    return ctx.memo(
-        "document_blobs",
-        lambda: DocumentBlobs(ctx.storage.container("documents"), IncomingBlobs(ctx.storage.container("incoming"))),
-    )

@@ -86,7 +86,3 @@ class ClaimStore:
             return _claim(self.table.get_entity(customer_number, doc_id))
         except ResourceNotFoundError:
             return None
-
-
-def claim_store(ctx: Any) -> ClaimStore:
-    return ctx.memo("filing_claims", lambda: ClaimStore(ctx.storage.table("filingclaims")))

@@ -175,7 +175,3 @@ def companies_of(grants: Iterable[Grant]) -> dict[str, tuple[str, ...]]:
             if line not in lines:
                 lines.append(line)
     return {k: tuple(v) for k, v in result.items()}
-
-
-def grant_store(ctx: Any) -> GrantStore:
-    return ctx.memo("grants", lambda: GrantStore(ctx.storage.table("grants")))

@@ -47,7 +47,7 @@ from shared.domain.documents import DocumentRecord
 from shared.domain.lines import ALLOWED, LINES
 from shared.domain.search import BUCKET, bucket, buckets, matches, query_words
 
-__all__ = ["CURSOR", "MAX_LIMIT", "DocumentIndex", "InvalidIndexKey", "document_index"]
+__all__ = ["CURSOR", "MAX_LIMIT", "DocumentIndex", "InvalidIndexKey"]
 
 
 class DocumentIndex:
@@ -274,11 +274,3 @@ class DocumentIndex:
             params.update({f"l{i}": line for i, line in enumerate(lines)})
         type_filter(clauses, params, [doc_type] if doc_type else None)
         return chunked(self.search_table, clauses, params, SEARCH_FIRST, len(head))
-
-
-def document_index(ctx: Any) -> DocumentIndex:
-    s = ctx.storage
-    return ctx.memo(
-        "document_index",
-        lambda: DocumentIndex(s.table("docindex"), s.table("docsearch"), s.table("docids"), s.table("docexpiry")),
-    )

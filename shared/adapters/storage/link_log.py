@@ -90,7 +90,3 @@ def _from_entity(entity: Any) -> IssuedLink:
         client=entity.get("client", ""),
         customer_number=entity.get("customer_number", ""),
     )
-
-
-def link_log(ctx: Any) -> LinkLog:
-    return ctx.memo("doclinks", lambda: LinkLog(ctx.storage.table("doclinks")))

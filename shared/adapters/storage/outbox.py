@@ -257,7 +257,3 @@ def _from_entity(entity: Any) -> OutboxMail:
         retry_at=entity.get("retry_at"),
         etag=entity.metadata.get("etag", ""),
     )
-
-
-def outbox_store(ctx: Any) -> OutboxStore:
-    return ctx.memo("outbox", lambda: OutboxStore(ctx.storage.table("outbox"), ctx.clock))

@@ -9,19 +9,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import TableClient
 from azure.storage.blob import ContainerClient
 
 from shared.adapters.storage.access_requests import (
     AccessRequestStore,
     VerifyTokenStore,
-    access_request_store,
-    verify_token_store,
 )
-from shared.adapters.storage.audit import AuditLog, audit_log
-from shared.adapters.storage.grants import GrantStore, grant_store
-from shared.adapters.storage.link_log import LinkLog, link_log
-from shared.adapters.storage.outbox import OutboxStore, outbox_store
-from shared.adapters.storage.sessions import SessionStore, session_store
+from shared.adapters.storage.audit import AuditLog
+from shared.adapters.storage.grants import GrantStore
+from shared.adapters.storage.link_log import LinkLog
+from shared.adapters.storage.outbox import OutboxStore
+from shared.adapters.storage.sessions import SessionStore
 from shared.domain.access_request import Status
 from shared.domain.retention import RATE_LIMIT_KEEP, Periods, Rule, audit_days_due
 from shared.settings import Settings
@@ -178,19 +177,30 @@ class OldAuditDays:
         self.log.remove_day(date.fromisoformat(key))
 
 
-def rules(ctx: Any) -> list[Rule]:
-    """Every minimisation rule, in the order the sweep applies them."""
-    p = periods(ctx.settings)
-    requests = access_request_store(ctx)
+def minimisation_rules(
+    settings: Settings,
+    *,
+    quarantine: ContainerClient,
+    requests: AccessRequestStore,
+    tokens: VerifyTokenStore,
+    grants: GrantStore,
+    sessions: SessionStore,
+    rate_limits: TableClient,
+    outbox: OutboxStore,
+    links: LinkLog,
+    audit: AuditLog,
+) -> list[Rule]:
+    """Every minimisation rule, in the order the sweep applies them, each over the store that owns the data."""
+    p = periods(settings)
     return [
-        Rule("quarantine", QuarantinedBlobs(ctx.storage.container("quarantine"), p.quarantine)),
+        Rule("quarantine", QuarantinedBlobs(quarantine, p.quarantine)),
         Rule("rejected_requests", RequestsInStatus(requests, Status.REJECTED, "decided_at", p.rejected_request)),
         Rule("unverified_requests", RequestsInStatus(requests, Status.UNVERIFIED, "created_at", p.unverified_request)),
-        Rule("verify_tokens", SpentVerifyTokens(verify_token_store(ctx), p.unverified_request)),
-        Rule("revoked_grants", RevokedGrants(grant_store(ctx), p.revoked_grant)),
-        Rule("sessions", ExpiredSessions(session_store(ctx), p.session_idle, p.session_absolute)),
-        Rule("rate_limits", SpentRateLimits(ctx.storage.table("ratelimits"), p.rate_limit)),
-        Rule("outbox", DeliveredMails(outbox_store(ctx), p.delivered_mail)),
-        Rule("issued_links", IssuedLinkRecords(link_log(ctx), timedelta(days=ctx.settings.retention_days))),
-        Rule("audit_days", OldAuditDays(audit_log(ctx), ctx.settings.audit_keep_days)),
+        Rule("verify_tokens", SpentVerifyTokens(tokens, p.unverified_request)),
+        Rule("revoked_grants", RevokedGrants(grants, p.revoked_grant)),
+        Rule("sessions", ExpiredSessions(sessions, p.session_idle, p.session_absolute)),
+        Rule("rate_limits", SpentRateLimits(rate_limits, p.rate_limit)),
+        Rule("outbox", DeliveredMails(outbox, p.delivered_mail)),
+        Rule("issued_links", IssuedLinkRecords(links, timedelta(days=settings.retention_days))),
+        Rule("audit_days", OldAuditDays(audit, settings.audit_keep_days)),
     ]

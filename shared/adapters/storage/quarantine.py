@@ -116,10 +116,3 @@ class Quarantine:
                 continue  # a newer version waits in incoming; this copy stays here for ops to judge
             if done is not None:
                 yield done
-
-
-def quarantine(ctx: Any) -> Quarantine:
-    return ctx.memo(
-        "quarantine",
-        lambda: Quarantine(ctx.storage.container("quarantine"), IncomingBlobs(ctx.storage.container("incoming"))),
-    )

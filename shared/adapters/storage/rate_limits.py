@@ -73,7 +73,3 @@ class RateLimiter:
                 continue
             removed += 1
         return removed
-
-
-def rate_limiter(ctx: Any) -> RateLimiter:
-    return ctx.memo("ratelimits", lambda: RateLimiter(ctx.storage.table("ratelimits"), ctx.clock))

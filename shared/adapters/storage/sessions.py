@@ -146,10 +146,6 @@ def _from_entity(session_id: str, entity: Any) -> Session:
     )
 
 
-def session_store(ctx: Any) -> SessionStore:
-    return ctx.memo("sessions", lambda: SessionStore(ctx.storage.table("sessions")))
-
-
 def lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:
     """(idle, absolute) from settings."""
     return timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_absolute_hours)

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from shared.adapters.storage.access_requests import AccessRequest, access_request_store
-from shared.adapters.storage.outbox import OutboxMail, outbox_store
+from shared.adapters.storage.access_requests import AccessRequest
+from shared.adapters.storage.outbox import OutboxMail
 from shared.context import AppContext
 from tests.support.client import Client
 
@@ -37,11 +37,11 @@ def valid_payload(**changes: Any) -> dict[str, Any]:
 
 
 def requests_in(ctx: AppContext) -> list[AccessRequest]:
-    return list(access_request_store(ctx).all())
+    return list(ctx.access_request_store.all())
 
 
 def mails_in(ctx: AppContext) -> list[OutboxMail]:
-    return outbox_store(ctx).recent(100)
+    return ctx.outbox_store.recent(100)
 
 
 def token_from(mail: OutboxMail) -> str:

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.storage.access_requests import verify_token_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.access_request import token_hash
@@ -39,7 +38,7 @@ def test_valid_json_request_is_stored_unverified_and_confirmation_mail_enqueued(
     token = token_from(mail)
     assert f"{ctx.settings.base_url}/api/access-request/verify?token={token}" in mail.text
     assert token in mail.html
-    record = verify_token_store(ctx).get(token_hash(token))
+    record = ctx.verify_token_store.get(token_hash(token))
     assert record is not None and record.request_id == stored.request_id
     assert record.expires_at == clock.now() + timedelta(hours=72)
 

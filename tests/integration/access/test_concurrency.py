@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from shared.adapters.storage.rate_limits import rate_limiter
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.rate_limit import RateLimit, RateLimited
@@ -39,7 +38,7 @@ def _together(count: int, work: Callable[[int], object]) -> list[object]:
 
 def test_concurrent_hits_never_exceed_the_limit(ctx: AppContext) -> None:
     """GIVEN a limit of 5 WHEN 12 requests hit at once THEN exactly 5 pass and 7 are limited."""
-    limiter = rate_limiter(ctx)
+    limiter = ctx.rate_limiter
     limit = RateLimit("ip.access_request", 5, timedelta(hours=1))
     results = _together(12, lambda _: limiter.hit(limit, "203.0.113.9"))
     assert sum(r is None for r in results) == 5
@@ -66,7 +65,7 @@ def test_a_link_used_twice_at_once_verifies_once_and_notifies_once(http: Client,
 
 
 def test_purge_removes_only_old_windows(ctx: AppContext, clock: MutableClock) -> None:
-    limiter = rate_limiter(ctx)
+    limiter = ctx.rate_limiter
     limit = RateLimit("email.access_request", 5, timedelta(hours=1))
     limiter.hit(limit, "old@muster-bau.ch")
     clock.advance(timedelta(days=2))

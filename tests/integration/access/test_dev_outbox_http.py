@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.adapters.storage.outbox import outbox_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from tests.integration.access.conftest import valid_payload
@@ -15,7 +14,7 @@ from tests.support.client import Client
 def test_json_lists_mails_newest_first(http: Client, ctx: AppContext, clock: MutableClock) -> None:
     assert http.post("/api/access-request", json=valid_payload()).status_code == 202
     clock.advance(timedelta(minutes=1))
-    outbox_store(ctx).enqueue("x@versicherer.ch", "Later", "body https://example.ch/a", "<p>b</p>", "en", "test")
+    ctx.outbox_store.enqueue("x@versicherer.ch", "Later", "body https://example.ch/a", "<p>b</p>", "en", "test")
     resp = http.get("/api/dev/outbox")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].startswith("application/json")
@@ -31,7 +30,7 @@ def test_json_lists_mails_newest_first(http: Client, ctx: AppContext, clock: Mut
 
 def test_html_view_for_browsers_with_clickable_links(http: Client, ctx: AppContext) -> None:
     assert http.post("/api/access-request", json=valid_payload()).status_code == 202
-    outbox_store(ctx).enqueue("x@versicherer.ch", "<b>Subject</b>", "text", "<script>x</script>", "en", "test")
+    ctx.outbox_store.enqueue("x@versicherer.ch", "<b>Subject</b>", "text", "<script>x</script>", "en", "test")
     resp = http.get("/api/dev/outbox", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/html")
     assert "anna.muster@muster-bau.ch" in resp.text

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.storage.outbox import FAILED, PENDING, SENDING, SENT, OutboxError, OutboxStore, outbox_store
+from shared.adapters.storage.outbox import FAILED, PENDING, SENDING, SENT, OutboxError, OutboxStore
 from shared.clock import MutableClock
 from shared.context import AppContext
 
@@ -17,7 +17,7 @@ def _mail(store: OutboxStore, n: int, dedupe: str | None = None):  # type: ignor
 
 def test_enqueue_with_the_same_dedupe_key_gives_one_mail(ctx: AppContext) -> None:
     """GIVEN a mail enqueued with a dedupe key WHEN enqueued again THEN the first mail comes back."""
-    store = outbox_store(ctx)
+    store = ctx.outbox_store
     first = _mail(store, 1, dedupe="notice:abc")
     second = _mail(store, 2, dedupe="notice:abc")
     assert second.mail_id == first.mail_id
@@ -26,7 +26,7 @@ def test_enqueue_with_the_same_dedupe_key_gives_one_mail(ctx: AppContext) -> Non
 
 
 def test_recent_lists_newest_first(ctx: AppContext, clock: MutableClock) -> None:
-    store = outbox_store(ctx)
+    store = ctx.outbox_store
     ids = []
     for n in range(3):
         ids.append(_mail(store, n).mail_id)
@@ -39,7 +39,7 @@ def test_recent_lists_newest_first(ctx: AppContext, clock: MutableClock) -> None
 
 def test_a_mail_is_claimed_once(ctx: AppContext) -> None:
     """GIVEN two senders holding the same pending mail WHEN both claim THEN only one wins."""
-    store = outbox_store(ctx)
+    store = ctx.outbox_store
     mail = _mail(store, 1)
     [seen_by_a] = store.pending(10)
     [seen_by_b] = store.pending(10)
@@ -54,7 +54,7 @@ def test_a_mail_is_claimed_once(ctx: AppContext) -> None:
 
 
 def test_failed_mail_waits_for_retry_at_then_is_pending_again(ctx: AppContext, clock: MutableClock) -> None:
-    store = outbox_store(ctx)
+    store = ctx.outbox_store
     mail = _mail(store, 1)
     claimed = store.claim(store.pending(1)[0])
     assert claimed is not None
@@ -71,7 +71,7 @@ def test_failed_mail_waits_for_retry_at_then_is_pending_again(ctx: AppContext, c
 
 
 def test_pending_is_oldest_first_and_limited(ctx: AppContext, clock: MutableClock) -> None:
-    store = outbox_store(ctx)
+    store = ctx.outbox_store
     ids = []
     for n in range(3):
         ids.append(_mail(store, n).mail_id)
@@ -81,12 +81,12 @@ def test_pending_is_oldest_first_and_limited(ctx: AppContext, clock: MutableCloc
 
 def test_mails_of_the_same_instant_still_list_newest_first(ctx: AppContext) -> None:
     """GIVEN a clock that stands still WHEN three mails are written THEN recent() keeps their order."""
-    store = outbox_store(ctx)
+    store = ctx.outbox_store
     ids = [_mail(store, n).mail_id for n in range(3)]
     assert [m.mail_id for m in store.recent(3)] == list(reversed(ids))
 
 
 def test_a_mail_too_large_for_a_table_property_is_refused(ctx: AppContext) -> None:
     with pytest.raises(OutboxError):
-        outbox_store(ctx).enqueue("a@b.ch", "s", "x" * 40_000, "", "de", "test")
-    assert outbox_store(ctx).recent(5) == []
+        ctx.outbox_store.enqueue("a@b.ch", "s", "x" * 40_000, "", "de", "test")
+    assert ctx.outbox_store.recent(5) == []

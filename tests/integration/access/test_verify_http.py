@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.storage.companies import company_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
@@ -32,7 +31,7 @@ def test_link_makes_the_request_pending_once_and_notifies_the_company_advisor(
     http: Client, ctx: AppContext, clock: MutableClock
 ) -> None:
     """GIVEN a known company WHEN the link is used THEN pending, advisor notified; a second use changes nothing."""
-    company_store(ctx).put(
+    ctx.company_store.put(
         Company("100200", "Muster Bau AG", ("IJM", "LAA"), {"IJM": 200_000}, ("muster-bau.ch",), "berta@versicherer.ch")
     )
     token = _submit(http, ctx)

@@ -7,9 +7,6 @@ import urllib.parse
 
 from cli.commands.demo import COMPANIES, DEMO_CUSTOMER, demo_documents, seed
 from shared.adapters.identity.dev_directory import dev_tenant, oid_for
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
-from shared.adapters.storage.index import document_index
 from shared.context import AppContext
 from shared.domain.identity import GrantStatus
 from shared.domain.incoming import decode_metadata, parse_name
@@ -42,7 +39,7 @@ def test_seed_writes_the_companies_the_grant_and_the_documents_once(ctx: AppCont
     assert first.companies == 3
     assert first.dropped == len(demo_documents()) and first.waiting == 0
 
-    store = company_store(ctx)
+    store = ctx.company_store
     muster, beispiel, esempio = (store.get(c.customer_number) for c in COMPANIES)
     assert muster is not None and beispiel is not None and esempio is not None
     assert muster.premium_total == 1_200_000 and muster.enrolled and muster.lines == ("IJM", "LAA", "LAAC")
@@ -52,13 +49,13 @@ def test_seed_writes_the_companies_the_grant_and_the_documents_once(ctx: AppCont
     assert esempio.premium_total == 120_000 and not esempio.enrolled
     assert not esempio.eligible(ctx.settings.eligibility_threshold_chf)
 
-    [grant] = grant_store(ctx).active_for(dev_tenant(ctx.settings), oid_for(DEMO_CUSTOMER))
+    [grant] = ctx.grant_store.active_for(dev_tenant(ctx.settings), oid_for(DEMO_CUSTOMER))
     assert grant.customer_number == "100001" and grant.lines == ("IJM", "LAA", "LAAC")
     assert grant.status is GrantStatus.ACTIVE
 
     again = seed(ctx)
     assert again.dropped == 0 and again.waiting == len(demo_documents())
-    assert len(grant_store(ctx).for_company("100001")) == 1
+    assert len(ctx.grant_store.for_company("100001")) == 1
     names = sorted(b.name for b in ctx.storage.container("incoming").list_blobs())
     assert names == sorted(d.name for d in demo_documents())
 
@@ -69,7 +66,7 @@ def test_file_now_files_every_demo_document_through_the_filing_service(ctx: AppC
     report = seed(ctx, file_now=True)
     documents = demo_documents(ctx.settings.insurer_name)
     assert report.filed_now == len(documents)
-    index = document_index(ctx)
+    index = ctx.document_index
     for document in documents:
         record = index.get(document.customer_number, document.doc_id)
         assert record is not None, document.name

@@ -8,14 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fpdf import FPDF
 
-from shared.adapters.storage.companies import CompanyStore, company_store
+from shared.adapters.storage.companies import CompanyStore
 from shared.adapters.storage.filing_blobs import IncomingBlobs
-from shared.adapters.storage.index import DocumentIndex, document_index
+from shared.adapters.storage.index import DocumentIndex
 from shared.context import AppContext
 from shared.domain.companies import Company
 from shared.domain.documents import DocumentRecord
 from shared.services.filing import FilingService
-from shared.wiring.filing import filing_service, incoming_blobs
 
 
 def make_pdf(text: str = "Leistungsabrechnung") -> bytes:
@@ -31,7 +30,7 @@ def make_pdf(text: str = "Leistungsabrechnung") -> bytes:
 
 @pytest.fixture
 def index(ctx: AppContext) -> DocumentIndex:
-    return document_index(ctx)
+    return ctx.document_index
 
 
 def record(
@@ -72,7 +71,7 @@ def record(
 @pytest.fixture
 def companies(ctx: AppContext) -> CompanyStore:
     """The registry with an enrolled company (all lines) and a known but not enrolled one."""
-    store = company_store(ctx)
+    store = ctx.company_store
     store.put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 500_000}, ("muster-ag.ch",), "", True))
     store.put(Company("100003", "Esempio SA", ("IJM",), {"IJM": 120_000}, (), "", False))
     return store
@@ -80,12 +79,12 @@ def companies(ctx: AppContext) -> CompanyStore:
 
 @pytest.fixture
 def service(ctx: AppContext, companies: CompanyStore) -> FilingService:
-    return filing_service(ctx)
+    return ctx.filing_service
 
 
 @pytest.fixture
 def incoming(ctx: AppContext) -> IncomingBlobs:
-    return incoming_blobs(ctx)
+    return ctx.incoming_blobs
 
 
 def drop(ctx: AppContext, name: str, content: bytes, metadata: dict[str, str] | None = None) -> None:

@@ -9,7 +9,6 @@ from typing import Any, cast
 
 import pytest
 
-from shared.adapters.storage.filing_claims import claim_store
 from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
@@ -274,7 +273,7 @@ def test_a_crash_holding_the_claim_is_taken_over_after_the_lease(
     clock.advance(LEASE + timedelta(seconds=1))
     assert crashing.file(NAME).outcome is Outcome.FILED
     assert len(all_documents(index)) == 1 and blob_names(ctx, "incoming") == []
-    claim = claim_store(ctx).get("100001", early.doc_id or "")
+    claim = ctx.claim_store.get("100001", early.doc_id or "")
     assert claim is not None and claim.published_at == all_documents(index)[0].published_at
 
 

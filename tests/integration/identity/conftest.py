@@ -10,6 +10,7 @@ import pytest
 import requests
 import trustme
 
+from shared import context
 from shared.context import AppContext
 from shared.settings import Settings
 from tests.integration.identity.fakes import CLIENT_ID, CLIENT_SECRET, TENANT, FakeEntraGraph, started
@@ -65,9 +66,13 @@ def sleeps() -> list[float]:
 def entra_ctx(
     ctx: AppContext, entra_settings: Settings, trusted_http: requests.Session, sleeps: list[float]
 ) -> AppContext:
-    """The installed context, switched to the Entra/Graph stand-in (same storage, same clock)."""
-    ctx.settings = entra_settings
-    ctx.cache.clear()
-    ctx.cache["identity_http"] = trusted_http
-    ctx.cache["graph_sleep"] = sleeps.append
-    return ctx
+    """A context on the Entra/Graph stand-in (same storage, same clock), installed in place of `ctx`."""
+    switched = AppContext(
+        settings=entra_settings,
+        clock=ctx.clock,
+        storage=ctx.storage,
+        identity_http=trusted_http,
+        sleep=sleeps.append,
+    )
+    context.install(switched)
+    return switched

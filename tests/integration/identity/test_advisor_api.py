@@ -8,11 +8,6 @@ from typing import Any
 import pytest
 
 from shared.adapters.identity.dev_directory import oid_for
-from shared.adapters.storage.access_requests import access_request_store
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
-from shared.adapters.storage.outbox import outbox_store
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
 from shared.domain.companies import Company
@@ -27,7 +22,7 @@ APPLICANT = "anna.muster@muster-ag.ch"
 def seed(
     ctx: AppContext, status: str = Status.PENDING, lines: tuple[str, ...] = ("IJM", "LAA"), language: str = "fr"
 ) -> str:
-    company_store(ctx).put(
+    ctx.company_store.put(
         Company(
             "100001",
             "Muster AG",
@@ -37,7 +32,7 @@ def seed(
             enrolled=True,
         )
     )
-    company_store(ctx).put(Company("100003", "Klein GmbH", ("IJM",), {"IJM": 120_000}, ("klein.ch",)))
+    ctx.company_store.put(Company("100003", "Klein GmbH", ("IJM",), {"IJM": 120_000}, ("klein.ch",)))
     req = AccessRequest(
         request_id=uuid.uuid4().hex,
         status=status,
@@ -53,7 +48,7 @@ def seed(
         created_at=ctx.clock.now(),
         verified_at=ctx.clock.now(),
     )
-    return access_request_store(ctx).save(req).request_id
+    return ctx.access_request_store.save(req).request_id
 
 
 @pytest.fixture
@@ -64,7 +59,7 @@ def advisor(ctx: AppContext, http: Client) -> Client:
 
 
 def actions(ctx: AppContext) -> list[str]:
-    return [e["action"] for e in audit_log(ctx).read_day(ctx.clock.now().date())]
+    return [e["action"] for e in ctx.audit_log.read_day(ctx.clock.now().date())]
 
 
 def test_list_requests_with_eligibility(ctx: AppContext, advisor: Client) -> None:
@@ -94,8 +89,8 @@ def test_approve_invites_grants_and_mails(ctx: AppContext, advisor: Client) -> N
     assert resp.status_code == 200, resp.text
     grant = resp.json()["grant"]
     assert grant["status"] == "invited" and grant["lines"] == ["LAA"] and grant["oid"] == oid_for(APPLICANT)
-    assert access_request_store(ctx).get(request_id).status == Status.APPROVED  # type: ignore[union-attr]
-    (mail,) = [m for m in outbox_store(ctx).recent(10) if m.kind == "welcome"]
+    assert ctx.access_request_store.get(request_id).status == Status.APPROVED  # type: ignore[union-attr]
+    (mail,) = [m for m in ctx.outbox_store.recent(10) if m.kind == "welcome"]
     assert mail.to == APPLICANT and mail.language == "fr"
     assert "http://127.0.0.1:7071/portal?lang=fr" in mail.text and "Muster AG" in mail.text
     assert "Muster AG (typed)" not in mail.text  # the registry's name, never the typed one
@@ -103,7 +98,7 @@ def test_approve_invites_grants_and_mails(ctx: AppContext, advisor: Client) -> N
     assert actions(ctx)[-2:] == ["grant.created", "request.approved"]
     # a second click, or another advisor
     assert advisor.post(f"/api/advisor/requests/{request_id}/approve", json={}).status_code == 409
-    assert len([m for m in outbox_store(ctx).recent(10) if m.kind == "welcome"]) == 1
+    assert len([m for m in ctx.outbox_store.recent(10) if m.kind == "welcome"]) == 1
 
 
 def test_the_invited_person_signs_in_and_sees_the_company(ctx: AppContext, advisor: Client, devhost: Any) -> None:
@@ -113,7 +108,7 @@ def test_the_invited_person_signs_in_and_sees_the_company(ctx: AppContext, advis
     login(customer, ctx, APPLICANT)
     me = customer.get("/api/me").json()
     assert me["companies"] == [{"customer_number": "100001", "name": "Muster AG", "lines": ["IJM", "LAA"]}]
-    assert [g.status for g in grant_store(ctx).for_company("100001")] == [GrantStatus.ACTIVE]
+    assert [g.status for g in ctx.grant_store.for_company("100001")] == [GrantStatus.ACTIVE]
 
 
 @pytest.mark.parametrize(
@@ -131,7 +126,7 @@ def test_approve_refuses_other_lines(
     request_id = seed(ctx)
     resp = advisor.post(f"/api/advisor/requests/{request_id}/approve", json=body)
     assert resp.status_code == status and field in resp.json()["errors"]
-    assert access_request_store(ctx).get(request_id).status == Status.PENDING  # type: ignore[union-attr]
+    assert ctx.access_request_store.get(request_id).status == Status.PENDING  # type: ignore[union-attr]
 
 
 def test_only_pending_requests_can_be_decided(ctx: AppContext, advisor: Client) -> None:
@@ -150,10 +145,10 @@ def test_reject_with_reason(ctx: AppContext, advisor: Client) -> None:
     assert advisor.post(f"/api/advisor/requests/{request_id}/reject", json={"reason": "x" * 501}).status_code == 422
     resp = advisor.post(f"/api/advisor/requests/{request_id}/reject", json={"reason": "Not employed there"})
     assert resp.status_code == 200
-    stored = access_request_store(ctx).get(request_id)
+    stored = ctx.access_request_store.get(request_id)
     assert stored is not None and stored.status == Status.REJECTED and stored.reason == "Not employed there"
     assert "request.rejected" in actions(ctx)
-    assert grant_store(ctx).for_company("100001") == []
+    assert ctx.grant_store.for_company("100001") == []
 
 
 def test_third_party_grant_follows_the_personal_address_rule(ctx: AppContext, advisor: Client) -> None:
@@ -187,7 +182,7 @@ def test_third_party_grant_follows_the_personal_address_rule(ctx: AppContext, ad
     assert grant["kind"] == "third_party" and grant["email"] == "max.broker@broker.ch" and grant["status"] == "invited"
     listed = advisor.get("/api/advisor/grants?company=100001").json()["items"]
     assert [g["id"] for g in listed] == [grant["id"]]
-    (mail,) = [m for m in outbox_store(ctx).recent(10) if m.kind == "third_party_welcome"]
+    (mail,) = [m for m in ctx.outbox_store.recent(10) if m.kind == "third_party_welcome"]
     assert mail.to == "max.broker@broker.ch" and "Muster AG" in mail.subject and mail.language == "it"
     assert advisor.get("/api/advisor/grants").status_code == 422
 
@@ -211,7 +206,7 @@ def test_end_service_revokes_and_unenrols(ctx: AppContext, advisor: Client) -> N
     seed(ctx)
     resp = advisor.post("/api/advisor/companies/100001/end-service")
     assert resp.status_code == 200 and len(resp.json()["revoked"]) == 1
-    assert company_store(ctx).get("100001").enrolled is False  # type: ignore[union-attr]
+    assert ctx.company_store.get("100001").enrolled is False  # type: ignore[union-attr]
     assert customer.get("/api/me").json()["companies"] == []
     assert advisor.post("/api/advisor/companies/424242/end-service").status_code == 404
     assert "company.service_ended" in actions(ctx)
@@ -234,22 +229,21 @@ def test_json_only_csrf_and_role(ctx: AppContext, advisor: Client) -> None:
     )
     assert Client(advisor.base_url).get("/api/advisor/requests").status_code == 401
     assert advisor.delete("/api/advisor/requests").status_code == 405
-    assert access_request_store(ctx).get(request_id).status == Status.PENDING  # type: ignore[union-attr]
+    assert ctx.access_request_store.get(request_id).status == Status.PENDING  # type: ignore[union-attr]
 
 
 def test_same_email_other_oid_gets_nothing(ctx: AppContext, advisor: Client) -> None:
     """Authorization keys on (tid, oid): an identity with the same e-mail claim but another oid sees nothing."""
-    from shared.adapters.storage.sessions import session_store
     from shared.domain.identity import Principal
 
     request_id = seed(ctx)
     advisor.post(f"/api/advisor/requests/{request_id}/approve")
     impostor = Principal(tid=TENANT, oid=str(uuid.uuid4()), email=APPLICANT, name="Anna Muster")
-    session = session_store(ctx).create(impostor, "de", ctx.clock.now())
+    session = ctx.session_store.create(impostor, "de", ctx.clock.now())
     other = Client(advisor.base_url)
     other.cookies.set("portal_session", session.session_id)
     assert other.get("/api/me").json()["companies"] == []
-    assert [g.status for g in grant_store(ctx).for_company("100001")] == [GrantStatus.INVITED]
+    assert [g.status for g in ctx.grant_store.for_company("100001")] == [GrantStatus.INVITED]
 
 
 def test_approve_through_graph(entra_ctx: AppContext, entra: FakeEntraGraph, http: Client) -> None:
@@ -264,7 +258,7 @@ def test_approve_through_graph(entra_ctx: AppContext, entra: FakeEntraGraph, htt
     assert invitation["invitedUserMessageInfo"] == {"messageLanguage": "it-CH"}
     grant = resp.json()["grant"]
     assert grant["oid"] == entra.invited_oids[APPLICANT]
-    stored = grant_store(entra_ctx).get(grant["id"])
+    stored = entra_ctx.grant_store.get(grant["id"])
     assert stored is not None and stored.tid == TENANT
 
 
@@ -274,9 +268,9 @@ def test_graph_down_leaves_the_request_pending(entra_ctx: AppContext, entra: Fak
     entra.invite_script.failures = [(503, {})] * 5
     resp = http.post(f"/api/advisor/requests/{request_id}/approve", headers={"X-CSRF-Token": csrf})
     assert resp.status_code == 503 and resp.headers["content-type"].startswith("application/problem+json")
-    assert access_request_store(entra_ctx).get(request_id).status == Status.PENDING  # type: ignore[union-attr]
-    assert grant_store(entra_ctx).for_company("100001") == []
-    assert [m for m in outbox_store(entra_ctx).recent(10) if m.kind == "welcome"] == []
+    assert entra_ctx.access_request_store.get(request_id).status == Status.PENDING  # type: ignore[union-attr]
+    assert entra_ctx.grant_store.for_company("100001") == []
+    assert [m for m in entra_ctx.outbox_store.recent(10) if m.kind == "welcome"] == []
     assert http.post(f"/api/advisor/requests/{request_id}/approve", headers={"X-CSRF-Token": csrf}).status_code == 200
 
 
@@ -286,12 +280,12 @@ def test_an_interrupted_approval_can_be_finished(ctx: AppContext, advisor: Clien
     from dataclasses import replace
 
     request_id = seed(ctx)
-    store = access_request_store(ctx)
+    store = ctx.access_request_store
     req = store.get(request_id)
     assert req is not None
     store.save(replace(req, status=Status.APPROVED, decided_at=ctx.clock.now(), decided_by="t/adv"))
     resp = advisor.post(f"/api/advisor/requests/{request_id}/approve")
     assert resp.status_code == 200 and resp.json()["grant"]["status"] == "invited"
     assert advisor.post(f"/api/advisor/requests/{request_id}/approve").status_code == 409
-    assert len(grant_store(ctx).for_company("100001")) == 1
-    assert len([m for m in outbox_store(ctx).recent(10) if m.kind == "welcome"]) == 1
+    assert len(ctx.grant_store.for_company("100001")) == 1
+    assert len([m for m in ctx.outbox_store.recent(10) if m.kind == "welcome"]) == 1

@@ -8,9 +8,6 @@ from datetime import timedelta
 import pytest
 
 from cli.__main__ import main
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.audit import AuditEvent
@@ -22,7 +19,7 @@ from tests.support.identity import add_grant
 def test_audit_reader_filters_and_prints_json(
     ctx: AppContext, clock: MutableClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    log = audit_log(ctx)
+    log = ctx.audit_log
     yesterday = clock.now() - timedelta(days=1)
     log.append(AuditEvent("login", yesterday, "t/o1", client="10.0.0.1"))
     log.append(AuditEvent("grant.revoked", clock.now(), "t/adv", target="100001-aa", customer_number="100001"))
@@ -45,12 +42,12 @@ def test_audit_reader_filters_and_prints_json(
 
 
 def test_service_end_revokes_and_unenrols(ctx: AppContext, capsys: pytest.CaptureFixture[str]) -> None:
-    company_store(ctx).put(Company("100002", "Beispiel GmbH", ("LAA",), {"LAA": 400_000}, enrolled=True))
+    ctx.company_store.put(Company("100002", "Beispiel GmbH", ("LAA",), {"LAA": 400_000}, enrolled=True))
     grant = add_grant(ctx, "eva@beispiel-gmbh.ch", "100002", ("LAA",))
     assert main(["companies", "end-service", "100002"]) == 0
     assert "1 grant(s) revoked" in capsys.readouterr().out
-    assert company_store(ctx).get("100002").enrolled is False  # type: ignore[union-attr]
-    assert grant_store(ctx).get(grant.grant_id).status is GrantStatus.REVOKED  # type: ignore[union-attr]
-    actors = {e["actor"] for e in audit_log(ctx).read_day(ctx.clock.now().date())}
+    assert ctx.company_store.get("100002").enrolled is False  # type: ignore[union-attr]
+    assert ctx.grant_store.get(grant.grant_id).status is GrantStatus.REVOKED  # type: ignore[union-attr]
+    actors = {e["actor"] for e in ctx.audit_log.read_day(ctx.clock.now().date())}
     assert actors == {"system/cli"}
     assert main(["companies", "end-service", "999999"]) == 1

@@ -31,10 +31,9 @@ def test_console_lists_pending_requests_in_four_languages(ctx: AppContext, http:
 def test_console_escapes_what_applicants_typed(ctx: AppContext, http: Client) -> None:
     from dataclasses import replace
 
-    from shared.adapters.storage.access_requests import access_request_store
 
     request_id = seed(ctx)
-    store = access_request_store(ctx)
+    store = ctx.access_request_store
     req = store.get(request_id)
     assert req is not None
     store.save(replace(req, company_name="<script>alert(1)</script>"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from shared.adapters.storage.companies import company_store
 from shared.context import AppContext
 from shared.domain.companies import Company
 from tests.support.client import Client
@@ -10,7 +9,7 @@ from tests.support.identity import add_grant, login
 
 
 def _company(ctx: AppContext) -> None:
-    company_store(ctx).put(
+    ctx.company_store.put(
         Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 600_000}, ("muster-ag.ch",), enrolled=True)
     )
 
@@ -39,12 +38,11 @@ def test_me_without_session_is_401(ctx: AppContext, http: Client) -> None:
 
 
 def test_invited_grant_becomes_active_at_first_login(ctx: AppContext, http: Client) -> None:
-    from shared.adapters.storage.grants import grant_store
     from shared.domain.identity import GrantStatus
 
     _company(ctx)
     grant = add_grant(ctx, "neu@muster-ag.ch", "100001", ("IJM",), status=GrantStatus.INVITED)
     login(http, ctx, "neu@muster-ag.ch")
     assert http.get("/api/me").json()["companies"][0]["lines"] == ["IJM"]
-    stored = grant_store(ctx).get(grant.grant_id)
+    stored = ctx.grant_store.get(grant.grant_id)
     assert stored is not None and stored.status is GrantStatus.ACTIVE and stored.activated_at == ctx.clock.now()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from shared.adapters.identity.entra import entra_client
-from shared.adapters.identity.graph import GraphRefused, GraphUnavailable, graph_client, retry_after_seconds
+from shared.adapters.identity.graph import GraphRefused, GraphUnavailable, retry_after_seconds
 from shared.context import AppContext
 from tests.integration.identity.fakes import FakeEntraGraph
 
 
 def test_app_token_is_fetched_once_and_cached_by_msal(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
-    client = entra_client(entra_ctx)
+    client = entra_ctx.entra_client
     first = client.app_token("https://graph.example/.default")
     second = client.app_token("https://graph.example/.default")
     assert first == second and first.startswith("app-token-")
@@ -19,7 +18,7 @@ def test_app_token_is_fetched_once_and_cached_by_msal(entra_ctx: AppContext, ent
 
 
 def test_invitation_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
-    oid = graph_client(entra_ctx).invite(
+    oid = entra_ctx.graph_client.invite(
         "anna@muster-ag.ch", "https://portal.example/portal?lang=fr", "fr", "Anna Muster"
     )
     assert oid == entra.invited_oids["anna@muster-ag.ch"]
@@ -37,7 +36,7 @@ def test_invitation_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> Non
 
 
 def test_send_mail_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
-    graph_client(entra_ctx).send(
+    entra_ctx.graph_client.send(
         ["anna@muster-ag.ch"], "Betreff", "text", "<p>html</p>", message_id="<x1@versicherer.ch>"
     )
     assert entra.mails == [
@@ -60,7 +59,7 @@ def test_429_and_5xx_are_retried_honouring_retry_after(
     entra_ctx: AppContext, entra: FakeEntraGraph, sleeps: list[float]
 ) -> None:
     entra.invite_script.failures = [(429, {"Retry-After": "7"}), (503, {}), (502, {"Retry-After": "1"})]
-    oid = graph_client(entra_ctx).invite("anna@muster-ag.ch", "https://p/portal", "de")
+    oid = entra_ctx.graph_client.invite("anna@muster-ag.ch", "https://p/portal", "de")
     assert oid and sleeps == [7.0, 2.0, 1.0]  # Retry-After, backoff for attempt 2, Retry-After
     assert len(entra.invitations) == 1
 
@@ -68,14 +67,14 @@ def test_429_and_5xx_are_retried_honouring_retry_after(
 def test_gives_up_after_five_attempts(entra_ctx: AppContext, entra: FakeEntraGraph, sleeps: list[float]) -> None:
     entra.mail_script.failures = [(503, {"Retry-After": "3"})] * 5
     with pytest.raises(GraphUnavailable):
-        graph_client(entra_ctx).send(["anna@muster-ag.ch"], "s", "t", "h")
+        entra_ctx.graph_client.send(["anna@muster-ag.ch"], "s", "t", "h")
     assert sleeps == [3.0] * 4 and entra.mails == []
 
 
 def test_other_4xx_are_not_retried(entra_ctx: AppContext, entra: FakeEntraGraph, sleeps: list[float]) -> None:
     entra.invite_script.failures = [(403, {})]
     with pytest.raises(GraphRefused) as caught:
-        graph_client(entra_ctx).invite("anna@muster-ag.ch", "https://p/portal", "de")
+        entra_ctx.graph_client.invite("anna@muster-ag.ch", "https://p/portal", "de")
     assert caught.value.status == 403 and sleeps == []
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from functions.mail import deliver
-from shared.adapters.storage.outbox import FAILED, PENDING, SENT, outbox_store
+from shared.adapters.storage.outbox import FAILED, PENDING, SENT
 from shared.context import AppContext
 from tests.integration.identity.fakes import FakeEntraGraph
 
 
 def _enqueue(ctx: AppContext, n: int) -> list[str]:
-    store = outbox_store(ctx)
+    store = ctx.outbox_store
     return [
         store.enqueue(f"p{i}@muster-ag.ch", f"Subject {i}", "text", "<p>html</p>", "de", "welcome").mail_id
         for i in range(n)
@@ -30,7 +30,7 @@ def test_pending_mails_are_sent_once(entra_ctx: AppContext, entra: FakeEntraGrap
     assert {m[1]["message"]["internetMessageId"] for m in entra.mails} == {f"<{i}@versicherer.ch>" for i in ids}
     again = deliver(entra_ctx)
     assert again is not None and again.sent == 0 and len(entra.mails) == 3
-    assert all(outbox_store(entra_ctx).get(i).status == SENT for i in ids)  # type: ignore[union-attr]
+    assert all(entra_ctx.outbox_store.get(i).status == SENT for i in ids)  # type: ignore[union-attr]
     assert entra.client_credential_grants == 1
 
 
@@ -41,7 +41,7 @@ def test_graph_outage_keeps_the_mail_for_later(
     entra.mail_script.failures = [(503, {"Retry-After": "2"})] * 5
     report = deliver(entra_ctx)
     assert report is not None and report.retried == 1
-    stored = outbox_store(entra_ctx).get(mail_id)
+    stored = entra_ctx.outbox_store.get(mail_id)
     assert stored is not None and stored.status == PENDING and stored.retry_at is not None
     assert "GraphUnavailable" in stored.last_error and "html" not in stored.last_error
     assert deliver(entra_ctx).sent == 0  # type: ignore[union-attr]  # not due yet
@@ -55,7 +55,7 @@ def test_a_refused_mail_fails_for_good_and_is_not_retried(entra_ctx: AppContext,
     entra.mail_script.failures = [(400, {})]
     report = deliver(entra_ctx)
     assert report is not None and report.failed == 1
-    assert outbox_store(entra_ctx).get(mail_id).status == FAILED  # type: ignore[union-attr]
+    assert entra_ctx.outbox_store.get(mail_id).status == FAILED  # type: ignore[union-attr]
     entra_ctx.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
     deliver(entra_ctx)
     assert entra.mails == []
@@ -64,4 +64,4 @@ def test_a_refused_mail_fails_for_good_and_is_not_retried(entra_ctx: AppContext,
 def test_local_mode_without_graph_leaves_the_outbox_readable(ctx: AppContext) -> None:
     (mail_id,) = _enqueue(ctx, 1)
     assert deliver(ctx) is None
-    assert outbox_store(ctx).get(mail_id).status == PENDING  # type: ignore[union-attr]
+    assert ctx.outbox_store.get(mail_id).status == PENDING  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.storage.sessions import AZURE_COOKIE, session_cookie, session_store
+from shared.adapters.storage.sessions import AZURE_COOKIE, session_cookie
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.settings import Settings
@@ -69,7 +69,7 @@ def test_the_table_holds_no_usable_session_id(ctx: AppContext, http: Client) -> 
     entities = list(ctx.storage.table("sessions").list_entities())
     assert len(entities) == 1
     assert session_id not in str(entities[0])
-    assert session_store(ctx).get(session_id) is not None
+    assert ctx.session_store.get(session_id) is not None
 
 
 def test_csrf_token_and_same_origin_are_both_required(ctx: AppContext, http: Client) -> None:
@@ -144,19 +144,17 @@ def test_picker_form_post_signs_in_and_redirects(ctx: AppContext, http: Client) 
 
 
 def test_sweep_removes_expired_sessions_and_abandoned_sign_ins(ctx: AppContext, clock: MutableClock) -> None:
-    from functions.auth import sweep
-    from shared.adapters.identity.auth_flows import flow_store
     from shared.domain.identity import Principal
 
-    store = session_store(ctx)
+    store = ctx.session_store
     person = Principal("t", "o", "a@muster-ag.ch", "A")
     old = store.create(person, "de", clock.now())
-    flow_store(ctx).save({"state": "s"}, "de", clock.now())
+    ctx.flow_store.save({"state": "s"}, "de", clock.now())
     clock.advance(timedelta(minutes=31))
     fresh = store.create(person, "de", clock.now())
-    assert sweep(ctx) == (1, 1)
+    assert ctx.sweep() == (1, 1)
     assert store.get(old.session_id) is None and store.get(fresh.session_id) is not None
-    assert sweep(ctx) == (0, 0)
+    assert ctx.sweep() == (0, 0)
 
 
 def test_signing_in_again_replaces_the_previous_session(ctx: AppContext, http: Client) -> None:
@@ -166,5 +164,5 @@ def test_signing_in_again_replaces_the_previous_session(ctx: AppContext, http: C
     login(http, ctx, "berater@versicherer.ch", roles=["Advisor"])
     second = http.cookies.get("portal_session")
     assert second is not None and second != first
-    assert session_store(ctx).get(first) is None
+    assert ctx.session_store.get(first) is None
     assert http.get("/api/me").json()["roles"] == ["Advisor"]

@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 
 import requests
 
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.grants import grant_store, new_grant_id
+from shared.adapters.storage.grants import new_grant_id
 from shared.context import AppContext
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from tests.integration.identity.fakes import TENANT, FakeEntraGraph
@@ -60,7 +59,7 @@ def test_code_flow_with_pkce_and_claims_request_creates_a_session(
 
     me = http.get("/api/me").json()
     assert me["email"] == "anna@muster-ag.ch" and me["companies"] == []
-    events = list(audit_log(entra_ctx).read_day(entra_ctx.clock.now().date()))
+    events = list(entra_ctx.audit_log.read_day(entra_ctx.clock.now().date()))
     assert [e["action"] for e in events] == ["login"]
     assert events[0]["actor"] == f"{TENANT}/0a0a0a0a-0000-0000-0000-000000000001"
 
@@ -75,7 +74,7 @@ def test_missing_mfa_claim_refuses_the_login(
     assert "Set-Cookie" not in done.headers
     assert "authentification multifacteur" in done.text
     assert http.get("/api/me").status_code == 401
-    events = list(audit_log(entra_ctx).read_day(entra_ctx.clock.now().date()))
+    events = list(entra_ctx.audit_log.read_day(entra_ctx.clock.now().date()))
     assert [(e["action"], e["details"]["reason"]) for e in events] == [("login.refused", "mfa_missing")]
 
 
@@ -95,10 +94,10 @@ def test_first_login_activates_the_invited_grant_of_that_oid(
         status=GrantStatus.INVITED,
         created_at=entra_ctx.clock.now(),
     )
-    grant_store(entra_ctx).put(grant)
+    entra_ctx.grant_store.put(grant)
     entra.user_claims = {"oid": oid}
     assert sign_in(http, trusted_http).status_code == 303
-    stored = grant_store(entra_ctx).get(grant.grant_id)
+    stored = entra_ctx.grant_store.get(grant.grant_id)
     assert stored is not None and stored.status is GrantStatus.ACTIVE
     assert http.get("/api/me").json()["companies"][0]["lines"] == ["LAA"]
 

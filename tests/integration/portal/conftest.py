@@ -17,6 +17,7 @@ import trustme
 from azure.core.credentials import AccessToken
 from azure.storage.blob import BlobServiceClient
 
+from shared.context import AppContext
 from tests.support.azurite import ACCOUNT, Azurite, start_azurite
 
 TENANT = "72f988bf-0000-4000-8000-00000000c0de"
@@ -100,7 +101,7 @@ def make_pdf(text: str) -> bytes:
 
 
 def file_document(
-    ctx: Any,
+    ctx: AppContext,
     customer_number: str,
     line: str,
     doc_type: str,
@@ -116,12 +117,9 @@ def file_document(
     blob trigger would; returns the index record (published now, by the test's clock)."""
     import urllib.parse
 
-    from shared.adapters.storage.companies import company_store
-    from shared.adapters.storage.index import document_index
     from shared.domain.companies import Company
-    from shared.wiring.filing import filing_service
 
-    companies = company_store(ctx)
+    companies = ctx.company_store
     if companies.get(customer_number) is None:
         companies.put(Company(customer_number, f"Firma {customer_number}", ("IJM", "LAA", "LAAC"), enrolled=True))
     name = f"{customer_number}/{line}/{doc_type}/{doc_date}_{reference}.pdf"
@@ -129,8 +127,8 @@ def file_document(
     metadata = {k: urllib.parse.quote(v, safe="") for k, v in meta.items() if v}
     data = content or make_pdf(f"{name} {title} {insured_person}")
     ctx.storage.container("incoming").upload_blob(name, data, metadata=metadata, overwrite=True)
-    result = filing_service(ctx).file(name)
+    result = ctx.filing_service.file(name)
     assert result.doc_id, f"not filed: {result}"
-    record = document_index(ctx).get(customer_number, result.doc_id)
+    record = ctx.document_index.get(customer_number, result.doc_id)
     assert record is not None
     return record

@@ -11,9 +11,6 @@ from datetime import timedelta
 import pytest
 import requests
 
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.index import document_index
-from shared.adapters.storage.link_log import link_log
 from shared.clock import MutableClock
 from shared.context import AppContext
 from tests.integration.portal.conftest import file_document
@@ -217,13 +214,13 @@ def test_link_downloads_the_document_and_is_audited(http: Client, ctx: AppContex
     assert params["sp"] == "r" and params["sr"] == "b" and params["rsct"] == "application/pdf"
     assert params["st"] == "2026-03-02T09:00:00Z" and params["se"] == "2026-03-02T09:06:00Z"
     assert "LAA_D%C3%A9compte_de_prestations_2026-03-02_R123.pdf" in params["rscd"]
-    events = [e for e in audit_log(ctx).read_day(ctx.clock.now().date()) if e["action"] == "link.issued"]
+    events = [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "link.issued"]
     assert len(events) == 1
     assert events[0]["target"] == record.doc_id and events[0]["client"] == "127.0.0.1"
     assert (
         events[0]["actor"].endswith("/" + events[0]["actor"].split("/")[1]) and events[0]["customer_number"] == "100001"
     )
-    issued = link_log(ctx).for_document(record.doc_id)
+    issued = ctx.link_log.for_document(record.doc_id)
     assert [(x.kind, x.client) for x in issued] == [("link", "127.0.0.1")]
 
 
@@ -251,7 +248,7 @@ def test_same_404_for_missing_foreign_and_other_line(http: Client, ctx: AppConte
     ]
     assert {r.status_code for r in answers} == {404}
     assert len({r.text for r in answers}) == 1
-    assert not [e for e in audit_log(ctx).read_day(ctx.clock.now().date()) if e["action"] == "link.issued"]
+    assert not [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "link.issued"]
 
 
 def test_zip_of_two_documents(http: Client, ctx: AppContext, docs: dict) -> None:
@@ -267,9 +264,9 @@ def test_zip_of_two_documents(http: Client, ctx: AppContext, docs: dict) -> None
     assert archive.namelist() == ["LAA_Benefit_statement_2026-03-02_R123.pdf", "IJM_Payment_letter_2026-02-15_K-55.pdf"]
     for record, name in zip(wanted, archive.namelist(), strict=True):
         assert archive.read(name) == container.download_blob(record.blob_name).readall()
-    events = [e for e in audit_log(ctx).read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]
+    events = [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]
     assert sorted(e["target"] for e in events) == sorted(r.doc_id for r in wanted)
-    assert [x.kind for x in link_log(ctx).for_document(docs["ijm"].doc_id)] == ["zip"]
+    assert [x.kind for x in ctx.link_log.for_document(docs["ijm"].doc_id)] == ["zip"]
 
 
 def test_zip_refusals(http: Client, ctx: AppContext, docs: dict) -> None:
@@ -289,7 +286,7 @@ def test_zip_refusals(http: Client, ctx: AppContext, docs: dict) -> None:
         "/api/documents/zip", json={"company": "100002", "ids": [docs["foreign"].doc_id]}, headers=headers
     )
     assert wrong_company.status_code == 404
-    assert not [e for e in audit_log(ctx).read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]
+    assert not [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]
 
 
 def test_zip_byte_limit(http: Client, ctx: AppContext, docs: dict) -> None:
@@ -333,11 +330,11 @@ def test_withdrawal_removes_the_document_and_lists_its_links(http: Client, ctx: 
     body = resp.json()
     assert body["status"] == "withdrawn" and body["id"] == record.doc_id and body["customer_number"] == "100001"
     assert [(x["kind"], x["email"]) for x in body["links"]] == [("link", ANNA)]
-    assert document_index(ctx).get("100001", record.doc_id) is None
+    assert ctx.document_index.get("100001", record.doc_id) is None
     assert not ctx.storage.container("documents").get_blob_client(record.blob_name).exists()
     assert customer.get(f"/api/documents/{record.doc_id}/link").status_code == 404
     assert record.doc_id not in ids(customer.get("/api/documents"))
-    events = [e for e in audit_log(ctx).read_day(ctx.clock.now().date()) if e["action"] == "document.withdrawn"]
+    events = [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "document.withdrawn"]
     assert len(events) == 1 and events[0]["details"]["reason"] == "misfiled: wrong company"
     again = http.post(
         f"/api/advisor/documents/{record.doc_id}/withdraw", json={"reason": "again"}, headers={"X-CSRF-Token": csrf}

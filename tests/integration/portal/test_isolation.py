@@ -12,10 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.adapters.identity.sas import link_signer
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.index import document_index
-from shared.adapters.storage.link_log import link_log
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal
@@ -80,7 +76,7 @@ def _grant(company: str, lines: tuple[str, ...], status: GrantStatus) -> Grant:
 def test_nobody_sees_outside_their_companies_and_lines(ctx: AppContext, world: tuple) -> None:
     documents, grant_specs = world
     run = next(_counter)
-    index = document_index(ctx)
+    index = ctx.document_index
     # Fresh customer numbers per example, so examples never see each other's documents.
     rename = {c: f"{c}{run:04d}" for c in ("200001", "200002", "200003")}
     records = []
@@ -112,7 +108,7 @@ def test_nobody_sees_outside_their_companies_and_lines(ctx: AppContext, world: t
     grants = tuple(_grant(rename[c], lines, status) for c, lines, status in grant_specs)
     allowed = {(g.customer_number, line) for g in grants if g.status is GrantStatus.ACTIVE for line in g.lines}
     caller = Caller(Principal("t", "user-1", "u@x.ch", "U"), grants, "de", "127.0.0.1")
-    ports = LinkPorts(index, link_signer(ctx), audit_log(ctx), link_log(ctx), ctx.storage.container_name("documents"))
+    ports = LinkPorts(index, ctx.link_signer, ctx.audit_log, ctx.link_log, ctx.storage.container_name("documents"))
 
     for company in rename.values():
         for words in ([], ["mu"], ["brief"]):

@@ -7,7 +7,6 @@ import re
 import zipfile
 from datetime import timedelta
 
-from shared.adapters.storage.companies import company_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
@@ -19,7 +18,7 @@ ANNA = "anna.meier@muster-ag.ch"
 
 
 def _companies(ctx: AppContext) -> None:
-    store = company_store(ctx)
+    store = ctx.company_store
     store.put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), enrolled=True))
     store.put(Company("100002", "Beispiel GmbH", ("LAA", "LAAC"), enrolled=True))
 

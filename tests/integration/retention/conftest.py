@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.storage.index import document_index
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import IncomingName, content_sha256, doc_id, document_blob_name
@@ -44,7 +43,7 @@ def store_document(
         blob_name=blob_name, content_sha256=digest,
         source_name=f"{customer_number}/{line}/{doc_type}/{parsed.doc_date}_{reference}.pdf",
     )
-    document_index(ctx).put(record)
+    ctx.document_index.put(record)
     return record
 
 
@@ -54,7 +53,7 @@ def blob_exists(ctx: AppContext, record: DocumentRecord) -> bool:
 
 def listed(ctx: AppContext, record: DocumentRecord) -> bool:
     """Visible anywhere a reader looks: point read, or the company's list."""
-    index = document_index(ctx)
+    index = ctx.document_index
     if index.get(record.customer_number, record.doc_id) is not None:
         return True
     items, _ = index.list_documents(record.customer_number, [record.line], limit=200)
@@ -62,7 +61,7 @@ def listed(ctx: AppContext, record: DocumentRecord) -> bool:
 
 
 def in_expiry(ctx: AppContext, record: DocumentRecord) -> bool:
-    return any(r.doc_id == record.doc_id for r in document_index(ctx).iter_expired(record.deletes_at))
+    return any(r.doc_id == record.doc_id for r in ctx.document_index.iter_expired(record.deletes_at))
 
 
 class Crash(BaseException):

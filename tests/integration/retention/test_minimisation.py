@@ -8,13 +8,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from shared.adapters.storage.access_requests import access_request_store, new_request_id, verify_token_store
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.grants import grant_store, new_grant_id
-from shared.adapters.storage.link_log import link_log
-from shared.adapters.storage.outbox import outbox_store
-from shared.adapters.storage.purges import rules
-from shared.adapters.storage.sessions import session_store
+from shared.adapters.storage.access_requests import new_request_id
+from shared.adapters.storage.grants import new_grant_id
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
@@ -28,7 +23,7 @@ SECOND = timedelta(seconds=1)
 
 
 def run(ctx: AppContext, now: datetime) -> dict[str, int]:
-    return minimise(rules(ctx), now, audit_log(ctx))
+    return minimise(ctx.retention_rules(), now, ctx.audit_log)
 
 
 def request(status: str, created: datetime, decided: datetime | None = None) -> AccessRequest:
@@ -53,7 +48,7 @@ def test_quarantined_blob_after_90_days(ctx: AppContext) -> None:
 
 def test_rejected_after_90_days_unverified_after_7_open_and_approved_stay(ctx: AppContext, clock: MutableClock) -> None:
     t0 = clock.now()
-    store = access_request_store(ctx)
+    store = ctx.access_request_store
     rejected = store.save(request(Status.REJECTED, t0 - timedelta(days=10), decided=t0))
     unverified = store.save(request(Status.UNVERIFIED, t0))
     pending = store.save(request(Status.PENDING, t0 - timedelta(days=400)))
@@ -72,7 +67,7 @@ def test_rejected_after_90_days_unverified_after_7_open_and_approved_stay(ctx: A
 
 def test_verification_tokens_go_with_unverified_requests(ctx: AppContext, clock: MutableClock) -> None:
     t0 = clock.now()
-    tokens = verify_token_store(ctx)
+    tokens = ctx.verify_token_store
     token_hash = hashlib.sha256(b"token").hexdigest()
     tokens.put(token_hash, new_request_id(), expires_at=t0)
     assert run(ctx, t0 + timedelta(days=7) - SECOND)["verify_tokens"] == 0
@@ -83,7 +78,7 @@ def test_verification_tokens_go_with_unverified_requests(ctx: AppContext, clock:
 
 def test_revoked_grant_after_90_days_both_copies_active_stays(ctx: AppContext, clock: MutableClock) -> None:
     t0 = clock.now()
-    store = grant_store(ctx)
+    store = ctx.grant_store
 
     def grant(status: GrantStatus, revoked_at: datetime | None, oid: str) -> Grant:
         made = Grant(
@@ -104,7 +99,7 @@ def test_revoked_grant_after_90_days_both_copies_active_stays(ctx: AppContext, c
 
 def test_sessions_go_after_idle_or_absolute_timeout(ctx: AppContext, clock: MutableClock) -> None:
     t0 = clock.now()
-    store = session_store(ctx)
+    store = ctx.session_store
     principal = Principal(tid="tenant-1", oid="oid-1", email="anna@muster-ag.ch", name="Anna")
     idle = store.create(principal, "de", t0)
     busy = store.create(principal, "de", t0)
@@ -130,7 +125,7 @@ def test_rate_limit_counters_after_their_window(ctx: AppContext, clock: MutableC
 
 def test_delivered_mail_after_30_days_pending_stays(ctx: AppContext, clock: MutableClock) -> None:
     t0 = clock.now()
-    outbox = outbox_store(ctx)
+    outbox = ctx.outbox_store
     sent = outbox.enqueue("anna@muster-ag.ch", "Willkommen", "text", "<p>html</p>", "de", "welcome")
     outbox.mark_sent(sent.mail_id)
     pending = outbox.enqueue("beat@muster-ag.ch", "Bestätigung", "text", "<p>html</p>", "de", "verify")
@@ -143,7 +138,7 @@ def test_audit_day_blobs_kept_a_year_and_a_margin_then_removed(ctx: AppContext, 
     """GIVEN audit blobs 399, 400 and 401 days old WHEN the sweep runs THEN only the 401-day one
     goes (keep = 400 days > the 365-day immutability), and the sweep audits what it removed."""
     now = clock.now()
-    log = audit_log(ctx)
+    log = ctx.audit_log
     for age in (399, 400, 401):
         log.append(AuditEvent(action="link.issued", at=now - timedelta(days=age), actor="t/o", target=f"age{age}"))
     assert run(ctx, now)["audit_days"] == 1
@@ -156,7 +151,7 @@ def test_audit_day_blobs_kept_a_year_and_a_margin_then_removed(ctx: AppContext, 
 @pytest.mark.parametrize("keep", [364, 0])
 def test_audit_is_never_kept_less_than_a_year(ctx: AppContext, keep: int) -> None:
     """A misconfigured keep period fails that rule only; the audit blobs stay."""
-    log = audit_log(ctx)
+    log = ctx.audit_log
     log.append(AuditEvent(action="login", at=datetime(2024, 1, 1, tzinfo=ctx.clock.now().tzinfo), actor="t/o"))
     bad = ctx.settings.with_overrides(audit_keep_days=keep)
     ctx.settings = bad
@@ -167,19 +162,19 @@ def test_audit_is_never_kept_less_than_a_year(ctx: AppContext, keep: int) -> Non
 
 def test_dry_run_counts_and_changes_nothing(ctx: AppContext, clock: MutableClock) -> None:
     t0 = clock.now()
-    outbox = outbox_store(ctx)
+    outbox = ctx.outbox_store
     sent = outbox.enqueue("anna@muster-ag.ch", "Willkommen", "text", "<p>x</p>", "de", "welcome")
     outbox.mark_sent(sent.mail_id)
-    counts = minimise(rules(ctx), t0 + timedelta(days=31), audit_log(ctx), dry_run=True)
+    counts = minimise(ctx.retention_rules(), t0 + timedelta(days=31), ctx.audit_log, dry_run=True)
     assert counts["outbox"] == 1
     assert outbox.get(sent.mail_id) is not None
-    assert list(audit_log(ctx).read_day((t0 + timedelta(days=31)).date())) == []
+    assert list(ctx.audit_log.read_day((t0 + timedelta(days=31)).date())) == []
 
 
 def test_issued_link_records_go_once_older_than_the_retention_period(ctx: AppContext, clock: MutableClock) -> None:
     """GIVEN links issued for a document THEN their records (with e-mail) outlive it by no more than a sweep."""
     t0 = clock.now()
-    log = link_log(ctx)
+    log = ctx.link_log
     doc = "a" * 32
     for issued in (t0, t0 + timedelta(days=10)):
         log.record(IssuedLink(doc, "link", issued, issued + timedelta(minutes=5), "t/o", "anna@muster-ag.ch", "1.2.3.4",

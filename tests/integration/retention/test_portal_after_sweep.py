@@ -9,7 +9,6 @@ from datetime import timedelta
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
-from shared.services.retention_sweep import sweep
 from tests.support.client import Client
 from tests.support.identity import login
 
@@ -27,7 +26,7 @@ def test_listing_and_link_after_the_sweep(
     assert before.status_code == 200, before.text
     assert young.doc_id in [item["id"] for item in before.json()["items"]]
 
-    report = sweep(ctx)
+    report = ctx.sweep()
     assert report.documents.total == 1
 
     after = http.get("/api/documents?company=100001")

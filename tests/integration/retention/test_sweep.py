@@ -10,14 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.documents import document_blobs
-from shared.adapters.storage.index import document_index
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.retention import DELETED_ACTION, ORDER, DocumentSweep, Step
-from shared.services.retention_sweep import sweep, sweep_documents
+from shared.services.retention_sweep import sweep_documents
 from tests.integration.retention.conftest import Crash, CrashingCall, blob_exists, in_expiry, listed
 
 Make = Callable[..., DocumentRecord]
@@ -25,11 +22,11 @@ ZURICH = ZoneInfo("Europe/Zurich")
 
 
 def deleted_events(ctx: AppContext, day: datetime) -> list[dict]:
-    return [e for e in audit_log(ctx).read_day(day.date()) if e["action"] == DELETED_ACTION]
+    return [e for e in ctx.audit_log.read_day(day.date()) if e["action"] == DELETED_ACTION]
 
 
 def run(ctx: AppContext, **kwargs: Any) -> DocumentSweep:
-    return sweep_documents(document_index(ctx), document_blobs(ctx), audit_log(ctx), ctx.clock, **kwargs)
+    return sweep_documents(ctx.document_index, ctx.document_blobs, ctx.audit_log, ctx.clock, **kwargs)
 
 
 def test_one_second_before_stays_one_second_after_goes(ctx: AppContext, clock: MutableClock, make: Make) -> None:
@@ -135,7 +132,7 @@ def test_crash_at_each_step_then_rerun(ctx: AppContext, clock: MutableClock, mak
     WHEN the sweep runs again THEN every document is gone and audited."""
     records = [make() for _ in range(3)]
     clock.advance(timedelta(days=366))
-    index, blobs, audit = document_index(ctx), document_blobs(ctx), audit_log(ctx)
+    index, blobs, audit = ctx.document_index, ctx.document_blobs, ctx.audit_log
     # The first document passes every step; the process dies at `crash_at` of the second.
     wrapped: tuple[Any, Any, Any] = {
         Step.UNLIST: lambda: (CrashingCall(index, "unlist", passes=1), blobs, audit),
@@ -164,7 +161,7 @@ def test_a_storage_error_skips_one_document_and_the_rest_go(
     go, the failing one is reported, not listed, still in expiry; the next run finishes it."""
     records = [make() for _ in range(4)]
     clock.advance(timedelta(days=366))
-    blobs = document_blobs(ctx)
+    blobs = ctx.document_blobs
     victim = records[2]
 
     class OneBadBlob:
@@ -173,7 +170,7 @@ def test_a_storage_error_skips_one_document_and_the_rest_go(
                 raise OSError("storage says no")
             blobs.delete(blob_name)
 
-    result = sweep_documents(document_index(ctx), OneBadBlob(), audit_log(ctx), clock, batch_size=2)
+    result = sweep_documents(ctx.document_index, OneBadBlob(), ctx.audit_log, clock, batch_size=2)
     assert result.total == 3 and set(result.failed) == {victim.doc_id}
     assert not listed(ctx, victim) and blob_exists(ctx, victim) and in_expiry(ctx, victim)
     assert run(ctx).total == 1 and not blob_exists(ctx, victim)
@@ -183,7 +180,7 @@ def test_the_whole_sweep_on_the_context(ctx: AppContext, clock: MutableClock, ma
     """The composition the timer uses: documents and minimisation in one report."""
     record = make()
     clock.advance(timedelta(days=366))
-    report = sweep(ctx)
+    report = ctx.sweep()
     assert report.documents.total == 1 and not listed(ctx, record)
     assert set(report.minimised) >= {"quarantine", "sessions", "revoked_grants", "outbox", "audit_days"}
     assert all(count >= 0 for count in report.minimised.values())

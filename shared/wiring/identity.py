@@ -1,0 +1,60 @@
+"""Identity: Entra (msal), Graph, ID-token validation, the local directory, link signing."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from shared.adapters.identity.dev_directory import DevDirectory
+from shared.adapters.identity.entra import EntraClient, configured, graph_scope
+from shared.adapters.identity.graph import GraphClient
+from shared.adapters.identity.sas import LinkSigner, signer_for
+from shared.adapters.identity.tokens import IdTokenValidator, JwksCache, metadata_url
+from shared.services.ports import Inviter
+from shared.wiring.stores import Stores
+
+
+class InvitationsNotConfigured(Exception):
+    """Neither Graph nor (in local mode) the local directory can invite anyone."""
+
+
+class Identity(Stores):
+    @cached_property
+    def entra_client(self) -> EntraClient:
+        return EntraClient(self.settings, self.identity_http)
+
+    @cached_property
+    def graph_client(self) -> GraphClient:
+        s = self.settings
+        entra = self.entra_client
+        return GraphClient(
+            s.graph_base_url,
+            lambda: entra.app_token(graph_scope(s.graph_base_url)),
+            self.identity_http,
+            sender=s.mail_sender,
+            tenant=s.tenant_id,
+            sleep=self.sleep,
+        )
+
+    @cached_property
+    def id_token_validator(self) -> IdTokenValidator:
+        s = self.settings
+        keys = JwksCache(metadata_url(s.authority_host, s.tenant_id), self.identity_http, self.clock.now)
+        return IdTokenValidator(keys, s.client_id, s.mfa_claim, s.mfa_value, self.clock.now)
+
+    @cached_property
+    def dev_directory(self) -> DevDirectory:
+        return DevDirectory(self.storage.table("devdirectory"), self.settings, self.clock.now)
+
+    @cached_property
+    def link_signer(self) -> LinkSigner:
+        return signer_for(self.storage.blob_service, self.clock, local_mode=self.settings.local_mode)
+
+    @property
+    def inviter(self) -> Inviter:
+        """Graph when Entra is configured, else the local directory in local mode (raises
+        InvitationsNotConfigured otherwise)."""
+        if configured(self.settings):
+            return self.graph_client
+        if self.settings.local_mode:
+            return self.dev_directory
+        raise InvitationsNotConfigured("Invitations are not configured.")

@@ -1,0 +1,85 @@
+"""One adapter per container and table, built once per composition root from the SDK clients."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from shared.adapters.identity.auth_flows import FlowStore
+from shared.adapters.storage.access_requests import AccessRequestStore, VerifyTokenStore
+from shared.adapters.storage.audit import AuditLog
+from shared.adapters.storage.companies import CompanyStore
+from shared.adapters.storage.documents import DocumentBlobs
+from shared.adapters.storage.filing_blobs import IncomingBlobs
+from shared.adapters.storage.filing_claims import ClaimStore
+from shared.adapters.storage.grants import GrantStore
+from shared.adapters.storage.index import DocumentIndex
+from shared.adapters.storage.link_log import LinkLog
+from shared.adapters.storage.outbox import OutboxStore
+from shared.adapters.storage.quarantine import Quarantine
+from shared.adapters.storage.rate_limits import RateLimiter
+from shared.adapters.storage.sessions import SessionStore
+from shared.wiring.root import Root
+
+
+class Stores(Root):
+    @cached_property
+    def incoming_blobs(self) -> IncomingBlobs:
+        return IncomingBlobs(self.storage.container("incoming"))
+
+    @cached_property
+    def document_blobs(self) -> DocumentBlobs:
+        return DocumentBlobs(self.storage.container("documents"), self.incoming_blobs)
+
+    @cached_property
+    def quarantine(self) -> Quarantine:
+        return Quarantine(self.storage.container("quarantine"), self.incoming_blobs)
+
+    @cached_property
+    def audit_log(self) -> AuditLog:
+        return AuditLog(self.storage.container("audit"))
+
+    @cached_property
+    def document_index(self) -> DocumentIndex:
+        s = self.storage
+        return DocumentIndex(s.table("docindex"), s.table("docsearch"), s.table("docids"), s.table("docexpiry"))
+
+    @cached_property
+    def claim_store(self) -> ClaimStore:
+        return ClaimStore(self.storage.table("filingclaims"))
+
+    @cached_property
+    def company_store(self) -> CompanyStore:
+        return CompanyStore(self.storage.table("companies"))
+
+    @cached_property
+    def access_request_store(self) -> AccessRequestStore:
+        return AccessRequestStore(self.storage.table("accessrequests"))
+
+    @cached_property
+    def verify_token_store(self) -> VerifyTokenStore:
+        return VerifyTokenStore(self.storage.table("verifytokens"))
+
+    @cached_property
+    def grant_store(self) -> GrantStore:
+        return GrantStore(self.storage.table("grants"))
+
+    @cached_property
+    def session_store(self) -> SessionStore:
+        return SessionStore(self.storage.table("sessions"))
+
+    @cached_property
+    def flow_store(self) -> FlowStore:
+        """Pending sign-ins share Table `sessions` (partition `flow`)."""
+        return FlowStore(self.storage.table("sessions"))
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        return RateLimiter(self.storage.table("ratelimits"), self.clock)
+
+    @cached_property
+    def outbox_store(self) -> OutboxStore:
+        return OutboxStore(self.storage.table("outbox"), self.clock)
+
+    @cached_property
+    def link_log(self) -> LinkLog:
+        return LinkLog(self.storage.table("doclinks"))

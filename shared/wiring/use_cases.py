@@ -1,0 +1,157 @@
+"""The services, built from the adapters: the one place handlers, the CLI, the benchmarks,
+the dev host and the tests get a use case from.
+
+Request-scoped values (the caller's address, "now") are arguments; everything else comes
+from the root, so a test swaps an adapter by building a root of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+from shared.adapters.content.pdf import pdf_readable
+from shared.adapters.mail.email_syntax import normalise_email
+from shared.adapters.mail.render import AccessMails, render_mail
+from shared.adapters.storage.access_requests import new_request_id
+from shared.adapters.storage.grants import new_grant_id
+from shared.adapters.storage.purges import minimisation_rules
+from shared.domain.retention import Rule
+from shared.services.access_requests import AccessPorts
+from shared.services.bulk_download import ZipLimits, ZipPorts
+from shared.services.filing import FilingService
+from shared.services.links import LinkPorts
+from shared.services.onboarding import Onboarding
+from shared.services.ports import Inviter
+from shared.services.retention_sweep import RETENTION_WORKERS, SweepReport, run_sweep
+from shared.services.withdrawal import WithdrawalPorts
+from shared.wiring.identity import Identity
+
+
+def _render(name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    mail = render_mail(name, lang, context)
+    return mail.subject, mail.text, mail.html
+
+
+class _InviterWhenUsed:
+    """Chooses the inviter at the first invitation, so a use case that invites nobody (reject,
+    revoke, end a service from the CLI) works where invitations are not configured."""
+
+    def __init__(self, root: Identity) -> None:
+        self._root = root
+
+    @property
+    def tenant(self) -> str:
+        return self._root.inviter.tenant
+
+    def invite(self, email: str, redirect_url: str, language: str, display_name: str = "") -> str:
+        return self._root.inviter.invite(email, redirect_url, language, display_name)
+
+
+class UseCases(Identity):
+    @cached_property
+    def filing_service(self) -> FilingService:
+        return FilingService(
+            incoming=self.incoming_blobs,
+            documents=self.document_blobs,
+            quarantine=self.quarantine,
+            index=self.document_index,
+            claims=self.claim_store,
+            companies=self.company_store,
+            clock=self.clock,
+            pdf_readable=pdf_readable,
+            max_bytes=self.settings.max_document_bytes,
+            retention_days=self.settings.retention_days,
+            refile_min_age_seconds=self.settings.refile_min_age_seconds,
+        )
+
+    def access_ports(self) -> AccessPorts:
+        """Built per request (the stores are built once), so a settings change takes effect at once."""
+        return AccessPorts(
+            requests=self.access_request_store,
+            tokens=self.verify_token_store,
+            outbox=self.outbox_store,
+            limiter=self.rate_limiter,
+            companies=self.company_store,
+            mails=AccessMails(self.settings),
+            clock=self.clock,
+            settings=self.settings,
+            normalise_email=normalise_email,
+            new_request_id=new_request_id,
+        )
+
+    def onboarding(self, client: str) -> Onboarding:
+        """The advisor's decisions (console, API) and ending a service (CLI), as of now."""
+        inviter: Inviter = _InviterWhenUsed(self)
+        return Onboarding(
+            requests=self.access_request_store,
+            companies=self.company_store,
+            grants=self.grant_store,
+            inviter=inviter,
+            outbox=self.outbox_store,
+            audit=self.audit_log,
+            render_mail=_render,
+            portal_url=self.settings.base_url,
+            now=self.clock.now(),
+            new_grant_id=new_grant_id,
+            client=client,
+            insurer_name=self.settings.insurer_name,
+        )
+
+    def link_ports(self) -> LinkPorts:
+        return LinkPorts(
+            index=self.document_index,
+            signer=self.link_signer,
+            audit=self.audit_log,
+            links=self.link_log,
+            container=self.storage.container_name("documents"),
+        )
+
+    def zip_limits(self) -> ZipLimits:
+        return ZipLimits(self.settings.zip_max_documents, self.settings.zip_max_bytes)
+
+    def zip_ports(self) -> ZipPorts:
+        container = self.storage.container("documents")
+
+        def read_blob(name: str) -> Iterable[bytes]:
+            return container.download_blob(name).chunks()
+
+        return ZipPorts(index=self.document_index, audit=self.audit_log, links=self.link_log, read_blob=read_blob)
+
+    def withdrawal_ports(self) -> WithdrawalPorts:
+        return WithdrawalPorts(
+            index=self.document_index,
+            delete_blob=self.document_blobs.delete,
+            audit=self.audit_log,
+            links=self.link_log,
+            locate=self.document_index.find,
+        )
+
+    def retention_rules(self) -> list[Rule]:
+        """Every minimisation rule with its period from the current settings."""
+        return minimisation_rules(
+            self.settings,
+            quarantine=self.storage.container("quarantine"),
+            requests=self.access_request_store,
+            tokens=self.verify_token_store,
+            grants=self.grant_store,
+            sessions=self.session_store,
+            rate_limits=self.storage.table("ratelimits"),
+            outbox=self.outbox_store,
+            links=self.link_log,
+            audit=self.audit_log,
+        )
+
+    def sweep(self, **bounds: Any) -> SweepReport:
+        """The whole daily run (timer, CLI and benchmark share it)."""
+        bounds.setdefault("workers", RETENTION_WORKERS)
+        return run_sweep(
+            self.document_index,
+            self.document_blobs,
+            self.audit_log,
+            self.clock,
+            self.retention_rules(),
+            batch_size=self.settings.retention_batch_size,
+            **bounds,
+        )
