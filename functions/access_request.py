@@ -30,7 +30,6 @@ from web.http import (
     read_json,
     redirect,
 )
-from web.problems import TooManyRequests, ValidationFailed
 
 bp = func.Blueprint()
 
@@ -54,12 +53,7 @@ def access_request(req: func.HttpRequest) -> func.HttpResponse:
     if media_type(req) == FORM_MEDIA:
         return _browser_submit(req, ctx, lang)
     data = read_json(req, MAX_BODY)  # 413, 415, 400 as the contract says
-    try:
-        service.submit(data, client=client_address(req, ctx.settings), default_language=lang, ports=ctx.access_ports())
-    except InvalidForm as exc:
-        raise ValidationFailed("Some fields need attention.", errors=exc.errors) from None
-    except RateLimited as exc:
-        raise TooManyRequests(exc.retry_after) from None
+    service.submit(data, client=client_address(req, ctx.settings), default_language=lang, ports=ctx.access_ports())
     return json_response({"status": "received"}, status=202)
 
 

@@ -10,14 +10,13 @@ from typing import Any
 
 import azure.functions as func
 
-from functions.onboarding_wiring import as_problem
 from shared import context
 from shared.adapters.mail.email_syntax import normalise_email
 from shared.adapters.rendering.templates import render
 from shared.domain.companies import valid_customer_number
 from shared.domain.languages import choose_language, normalise_language
 from shared.services import advisor as views
-from shared.services.onboarding import Onboarding, OnboardingError
+from shared.services.onboarding import Onboarding
 from web.auth_http import current_session, require_advisor
 from web.http import client_address, endpoint, html_response, json_response, read_body, read_json, redirect
 from web.problems import ValidationFailed
@@ -76,10 +75,7 @@ def list_requests(req: func.HttpRequest) -> func.HttpResponse:
 def approve(req: func.HttpRequest) -> func.HttpResponse:
     session = require_advisor(req)
     lines = _lines(_body(req), required=False)
-    try:
-        grant = onboarding(req).approve(session.principal, req.route_params.get("request_id", ""), lines)
-    except OnboardingError as exc:
-        raise as_problem(exc) from exc
+    grant = onboarding(req).approve(session.principal, req.route_params.get("request_id", ""), lines)
     return json_response({"status": "approved", "grant": views.grant_view(grant)})
 
 
@@ -88,10 +84,7 @@ def approve(req: func.HttpRequest) -> func.HttpResponse:
 def reject(req: func.HttpRequest) -> func.HttpResponse:
     session = require_advisor(req)
     reason = _str(read_json(req), "reason")
-    try:
-        onboarding(req).reject(session.principal, req.route_params.get("request_id", ""), reason)
-    except OnboardingError as exc:
-        raise as_problem(exc) from exc
+    onboarding(req).reject(session.principal, req.route_params.get("request_id", ""), reason)
     return json_response({"status": "rejected"})
 
 
@@ -119,12 +112,9 @@ def grants(req: func.HttpRequest) -> func.HttpResponse:
     if errors:
         raise ValidationFailed("The input is not valid.", errors=errors)
     assert email is not None and language is not None and lines is not None
-    try:
-        grant = onboarding(req).invite_third_party(
-            session.principal, email.lower(), _str(data, "customer_number"), lines, language
-        )
-    except OnboardingError as exc:
-        raise as_problem(exc) from exc
+    grant = onboarding(req).invite_third_party(
+        session.principal, email.lower(), _str(data, "customer_number"), lines, language
+    )
     return json_response({"grant": views.grant_view(grant)}, status=201)
 
 
@@ -133,10 +123,7 @@ def grants(req: func.HttpRequest) -> func.HttpResponse:
 def revoke(req: func.HttpRequest) -> func.HttpResponse:
     session = require_advisor(req)
     reason = _str(_body(req), "reason")
-    try:
-        grant = onboarding(req).revoke(session.principal, req.route_params.get("grant_id", ""), reason)
-    except OnboardingError as exc:
-        raise as_problem(exc) from exc
+    grant = onboarding(req).revoke(session.principal, req.route_params.get("grant_id", ""), reason)
     return json_response({"grant": views.grant_view(grant)})
 
 
@@ -147,10 +134,7 @@ def revoke(req: func.HttpRequest) -> func.HttpResponse:
 def end_service(req: func.HttpRequest) -> func.HttpResponse:
     session = require_advisor(req)
     _body(req)  # JSON only, even when empty
-    try:
-        revoked = onboarding(req).end_service(session.principal, req.route_params.get("customer_number", ""))
-    except OnboardingError as exc:
-        raise as_problem(exc) from exc
+    revoked = onboarding(req).end_service(session.principal, req.route_params.get("customer_number", ""))
     return json_response({"enrolled": False, "revoked": [g.grant_id for g in revoked]})
 
 

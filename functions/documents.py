@@ -1,7 +1,7 @@
 """Customer document API: list/search, download link, bulk ZIP; and the advisor's withdrawal.
 
 Handlers stay thin: who is calling comes from `portal_http.caller_for` (session + active
-grants), the work from shared/services, the errors from `portal_problems`.
+grants), the work from shared/services, the errors from the one table in web/errors.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import azure.functions as func
-from azure.core.exceptions import ResourceNotFoundError
 
 from shared import context
 from shared.domain.filenames import archive_name, content_disposition
@@ -26,8 +25,7 @@ from shared.services.documents import (
 from shared.services.links import Caller, Link, issue_link
 from web.auth_http import require_advisor
 from web.http import client_address, endpoint, json_response, read_json
-from web.portal_http import caller_for, portal_problems
-from web.problems import NotFound
+from web.portal_http import caller_for
 
 bp = func.Blueprint()
 
@@ -42,14 +40,13 @@ def _params(req: func.HttpRequest) -> dict[str, str]:
 @endpoint("GET")
 def list_api(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
-    with portal_problems():
-        caller = caller_for(req, ctx)
-        scope = resolve_scope(caller.grants, req.params.get("company") or None)
-        query = parse_list_query(_params(req))
-        words = query_words(query.q) if query.q else []
-        if query.q and not words:
-            raise InvalidInput({"q": "too_short"})
-        page = list_documents(ctx.document_index, scope, query, words)
+    caller = caller_for(req, ctx)
+    scope = resolve_scope(caller.grants, req.params.get("company") or None)
+    query = parse_list_query(_params(req))
+    words = query_words(query.q) if query.q else []
+    if query.q and not words:
+        raise InvalidInput({"q": "too_short"})
+    page = list_documents(ctx.document_index, scope, query, words)
     return json_response({"items": [item_json(r) for r in page.items], "next_cursor": page.next_cursor})
 
 
@@ -57,8 +54,7 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint("GET")
 def link_api(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
-    with portal_problems():
-        link = link_for(req, ctx, caller_for(req, ctx))
+    link = link_for(req, ctx, caller_for(req, ctx))
     expires = utc_iso(link.expires_at)
     return json_response({"url": link.url, "expires_at": expires})
 
@@ -78,27 +74,18 @@ def link_for(req: func.HttpRequest, ctx: context.AppContext, caller: Caller) -> 
 
 def zip_response(ctx: context.AppContext, caller: Caller, company: Any, raw_ids: Any) -> func.HttpResponse:
     """Plan within limits, audit every document, then pack: shared by the API and the page."""
-    limits = bulk_download.ZipLimits(ctx.settings.zip_max_documents, ctx.settings.zip_max_bytes)
-    container = ctx.storage.container("documents")
-    ports = bulk_download.ZipPorts(
-        index=ctx.document_index,
-        audit=ctx.audit_log,
-        links=ctx.link_log,
-        read_blob=lambda name: container.download_blob(name).chunks(),
-    )
-    with portal_problems():
-        if company is not None and not isinstance(company, str):
-            raise InvalidInput({"company": "invalid"})
-        ids = bulk_download.parse_ids(raw_ids, limits)
-        records = bulk_download.plan(ports, caller, company or None, ids, limits)
-        now = ctx.clock.now()
-        bulk_download.audit_all(ports, caller, records, now)
-        # The Functions Python worker (azure-functions 1.x) sends a response body whole;
-        # the archive is produced chunk by chunk and joined only here.
-        try:
-            data = b"".join(bulk_download.stream_zip(ports, records, caller.language, now))
-        except ResourceNotFoundError as exc:  # withdrawn or deleted while being packed
-            raise NotFound("A document is no longer available; reload the list.") from exc
+    limits = ctx.zip_limits()
+    ports = ctx.zip_ports()
+    if company is not None and not isinstance(company, str):
+        raise InvalidInput({"company": "invalid"})
+    ids = bulk_download.parse_ids(raw_ids, limits)
+    records = bulk_download.plan(ports, caller, company or None, ids, limits)
+    now = ctx.clock.now()
+    bulk_download.audit_all(ports, caller, records, now)
+    # The Functions Python worker (azure-functions 1.x) sends a response body whole;
+    # the archive is produced chunk by chunk and joined only here.
+    # A document withdrawn or deleted while being packed raises DocumentGone (404).
+    data = b"".join(bulk_download.stream_zip(ports, records, caller.language, now))
     name = archive_name(records[0].customer_number, now.date().isoformat(), caller.language)
     return func.HttpResponse(
         data,
@@ -112,8 +99,7 @@ def zip_response(ctx: context.AppContext, caller: Caller, company: Any, raw_ids:
 @endpoint("POST")
 def zip_api(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
-    with portal_problems():
-        caller = caller_for(req, ctx)  # a POST: the session check includes CSRF
+    caller = caller_for(req, ctx)  # a POST: the session check includes CSRF
     body = read_json(req, ZIP_BODY_LIMIT)
     return zip_response(ctx, caller, body.get("company"), body.get("ids"))
 
@@ -124,20 +110,12 @@ def withdraw_api(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
     session = require_advisor(req)  # a POST: includes the CSRF and same-origin checks
     body = read_json(req)
-    index = ctx.document_index
-    with portal_problems():
-        result = withdrawal.withdraw(
-            withdrawal.WithdrawalPorts(
-                index=index,
-                delete_blob=ctx.document_blobs.delete,
-                audit=ctx.audit_log,
-                links=ctx.link_log,
-                locate=index.find,
-            ),
-            session.principal,
-            req.route_params.get("doc_id", ""),
-            withdrawal.parse_request(body),
-            ctx.clock.now(),
-            client_address(req, ctx.settings),
-        )
+    result = withdrawal.withdraw(
+        ctx.withdrawal_ports(),
+        session.principal,
+        req.route_params.get("doc_id", ""),
+        withdrawal.parse_request(body),
+        ctx.clock.now(),
+        client_address(req, ctx.settings),
+    )
     return json_response(result.to_json())

@@ -19,7 +19,7 @@ from shared.services.documents import CompanyNotGranted, NoGrant
 from shared.services.portal_view import build_view
 from web.auth_http import current_session, require_session
 from web.http import endpoint, html_response, read_form, redirect
-from web.portal_http import caller_for, portal_problems
+from web.portal_http import caller_for
 
 bp = func.Blueprint()
 
@@ -101,8 +101,7 @@ def portal_download(req: func.HttpRequest) -> func.HttpResponse:
     session = current_session(req)
     if session is None:
         return _login(choose_language(req.params.get("lang"), req.headers.get("accept-language")))
-    with portal_problems():
-        link = link_for(req, ctx, caller_for(req, ctx, session))
+    link = link_for(req, ctx, caller_for(req, ctx, session))
     return redirect(link.url, status=303, headers={"Cache-Control": "no-store"})
 
 
@@ -113,7 +112,6 @@ def portal_zip(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
     session = require_session(req)
     form = read_form(req, 64 * 1024)
-    with portal_problems():
-        caller = caller_for(req, ctx, session)
+    caller = caller_for(req, ctx, session)
     company = (form.get("company") or [""])[-1] or None
     return zip_response(ctx, caller, company, form.get("ids") or [])

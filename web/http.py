@@ -14,6 +14,8 @@ from typing import Any
 import azure.functions as func
 
 from shared.settings import Settings
+from web.error_pages import error_page
+from web.errors import problem_for
 from web.problems import (
     BadRequest,
     HttpProblem,
@@ -94,6 +96,17 @@ def with_security_headers(resp: func.HttpResponse) -> func.HttpResponse:
     return resp
 
 
+def answer_for(req: func.HttpRequest, exc: Exception, where: str) -> func.HttpResponse:
+    """The one error table's answer: a page for a browser, problem+json for everyone else."""
+    problem = problem_for(exc)
+    if problem is None:
+        log.exception("unhandled error in %s", where)
+        problem = HttpProblem("An unexpected error occurred.")
+    elif problem.status >= 500 and not isinstance(exc, HttpProblem):
+        log.warning("%s answered %d: %s", where, problem.status, type(exc).__name__)
+    return error_page(req, problem) or problem_response(problem)
+
+
 def endpoint(*methods: str) -> Callable[[Handler], Handler]:
     """Wrap a handler: answer 405 for other methods, map the problem family, add headers.
 
@@ -109,11 +122,8 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
                 if req.method.upper() not in allowed:
                     raise MethodNotAllowed(allowed)
                 resp = fn(req)
-            except HttpProblem as problem:
-                resp = problem_response(problem)
-            except Exception:
-                log.exception("unhandled error in %s", fn.__name__)
-                resp = problem_response(HttpProblem("An unexpected error occurred."))
+            except Exception as exc:  # noqa: BLE001 - every failure is answered, by the one table
+                resp = answer_for(req, exc, fn.__name__)
             return with_security_headers(resp)
 
         return handler

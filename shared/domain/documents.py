@@ -52,6 +52,11 @@ def type_name(doc_type: str, lang: str) -> str:
     return names.get(lang) or names.get("en") or doc_type
 
 
+
+class DocumentGone(Exception):
+    """A listed document's file is no longer there (withdrawn or deleted while being read)."""
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """One filed document. `blob_name` is relative to the `documents` container."""

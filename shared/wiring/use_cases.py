@@ -7,7 +7,6 @@ from the root, so a test swaps an adapter by building a root of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -112,12 +111,9 @@ class UseCases(Identity):
         return ZipLimits(self.settings.zip_max_documents, self.settings.zip_max_bytes)
 
     def zip_ports(self) -> ZipPorts:
-        container = self.storage.container("documents")
-
-        def read_blob(name: str) -> Iterable[bytes]:
-            return container.download_blob(name).chunks()
-
-        return ZipPorts(index=self.document_index, audit=self.audit_log, links=self.link_log, read_blob=read_blob)
+        return ZipPorts(
+            index=self.document_index, audit=self.audit_log, links=self.link_log, read_blob=self.document_blobs.chunks
+        )
 
     def withdrawal_ports(self) -> WithdrawalPorts:
         return WithdrawalPorts(

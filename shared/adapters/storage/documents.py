@@ -6,10 +6,13 @@ blob already gone counts as deleted, so a repeated sweep or withdrawal finishes 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
 from shared.adapters.storage.filing_blobs import IncomingBlobs, copy_blob
+from shared.domain.documents import DocumentGone
 from shared.domain.incoming import IncomingBlob
 
 
@@ -24,6 +27,13 @@ class DocumentBlobs:
 
     def exists(self, blob_name: str) -> bool:
         return bool(self.container.get_blob_client(blob_name).exists())
+
+    def chunks(self, blob_name: str) -> Iterator[bytes]:
+        """The blob's content chunk by chunk; raises DocumentGone when it is not there (any more)."""
+        try:
+            yield from self.container.download_blob(blob_name).chunks()
+        except ResourceNotFoundError as exc:
+            raise DocumentGone(blob_name) from exc
 
     def delete(self, blob_name: str) -> None:
         """Delete a blob with its snapshots; a blob already gone is not an error."""

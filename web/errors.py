@@ -1,0 +1,89 @@
+"""The one error table: every domain, service and edge exception a request can end in,
+mapped to its HTTP problem (status, code, problem type) in one place. `endpoint()` applies
+it; no handler catches and translates on its own.
+
+Lookup follows the exception's class hierarchy, most specific first, so a family's base
+(PortalError, OnboardingError) is the fallback for a new member nobody mapped yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from azure.core.exceptions import AzureError
+
+from shared.domain.access_request import InvalidForm
+from shared.domain.documents import DocumentGone
+from shared.domain.rate_limit import RateLimited
+from shared.services import documents as portal
+from shared.services import onboarding
+from shared.services.bulk_download import ArchiveTooLarge, TooManyDocuments, UnknownDocuments
+from shared.wiring.identity import InvitationsNotConfigured
+from web.problems import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    HttpProblem,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    TooManyRequests,
+    ValidationFailed,
+)
+
+Translate = Callable[[Exception], HttpProblem]
+
+
+def _unknown_documents(exc: Exception) -> HttpProblem:
+    count = len(exc.ids) if isinstance(exc, UnknownDocuments) else 0
+    detail = f"{count} of the documents asked for are not available."
+    return ValidationFailed(detail, errors={"ids": "unknown_document"})
+
+
+def _errors(exc: Exception) -> dict[str, str]:
+    errors = getattr(exc, "errors", {})
+    return dict(errors) if isinstance(errors, dict) else {}
+
+
+def _retry_after(exc: Exception) -> int:
+    return int(exc.retry_after) if isinstance(exc, RateLimited) else 60
+
+
+TABLE: dict[type[Exception], Translate] = {
+    # the customer portal (shared/services/documents.py, bulk_download.py, withdrawal.py)
+    portal.NoGrant: lambda _: Forbidden("You have no active access to any company's documents."),
+    portal.CompanyNotGranted: lambda _: NotFound("No such document or company."),
+    portal.DocumentNotFound: lambda _: NotFound("No such document or company."),
+    DocumentGone: lambda _: NotFound("A document is no longer available; reload the list."),
+    UnknownDocuments: _unknown_documents,
+    TooManyDocuments: lambda exc: ValidationFailed(str(exc), errors={"ids": "too_many"}),
+    ArchiveTooLarge: lambda exc: PayloadTooLarge(str(exc)),
+    portal.InvalidInput: lambda exc: ValidationFailed("Some parameters are not valid.", errors=_errors(exc)),
+    portal.BadCursor: lambda _: BadRequest("The paging cursor is not valid; start again from the first page."),
+    portal.PortalError: lambda _: HttpProblem(),
+    # the advisor's decisions (shared/services/onboarding.py)
+    onboarding.NotFoundError: lambda exc: NotFound(f"No such {exc}."),
+    onboarding.NotPending: lambda _: Conflict("The request is not pending."),
+    onboarding.InvalidInput: lambda exc: ValidationFailed("The input is not valid.", errors=_errors(exc)),
+    onboarding.DirectoryUnavailable: lambda _: ServiceUnavailable(
+        "The invitation could not be made; nothing was changed. Try again later."
+    ),
+    onboarding.OnboardingError: lambda _: HttpProblem(),
+    InvitationsNotConfigured: lambda _: ServiceUnavailable("Invitations are not configured."),
+    # the access request (shared/domain/access_request.py, rate_limit.py)
+    InvalidForm: lambda exc: ValidationFailed("Some fields need attention.", errors=_errors(exc)),
+    RateLimited: lambda exc: TooManyRequests(_retry_after(exc)),
+    # storage that does not answer
+    AzureError: lambda _: ServiceUnavailable("Storage does not answer."),
+}
+
+
+def problem_for(exc: Exception) -> HttpProblem | None:
+    """The problem an exception answers as, or None when nobody mapped it (a bug: 500)."""
+    if isinstance(exc, HttpProblem):
+        return exc
+    for cls in type(exc).__mro__:
+        translate = TABLE.get(cls)
+        if translate is not None:
+            return translate(exc)
+    return None
