@@ -13,10 +13,9 @@ from shared.adapters.identity.auth_flows import flow_cookie, flow_cookie_name
 from shared.adapters.identity.entra import SignInFailed, configured
 from shared.adapters.identity.tokens import TokenError, principal_claims
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.grants import companies_of
-from shared.adapters.storage.sessions import lifetimes
-from shared.domain.identity import Principal
+from shared.domain.identity import Principal, companies_of
 from shared.domain.languages import choose_language
+from shared.services.sessions import lifetimes
 from web.auth_http import require_session
 from web.http import cookies, endpoint, html_response, json_response, media_type, read_form, redirect
 from web.problems import ServiceUnavailable

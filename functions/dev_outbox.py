@@ -10,8 +10,8 @@ import azure.functions as func
 from shared import context
 from shared.adapters.rendering.i18n import gettext
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.outbox import OutboxMail
 from shared.domain.languages import choose_language
+from shared.domain.outbox import OutboxMail
 from web.http import endpoint, html_response, json_response
 from web.problems import BadRequest, NotFound
 

@@ -13,7 +13,7 @@ import azure.functions as func
 from shared import context
 from shared.adapters.identity.entra import EntraError, configured
 from shared.adapters.identity.graph import GraphUnavailable
-from shared.adapters.storage.outbox import OutboxMail
+from shared.domain.outbox import OutboxMail
 from shared.services.mail_delivery import DeliveryReport, deliver_pending
 from shared.settings import settings_at_indexing
 

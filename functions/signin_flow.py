@@ -6,11 +6,11 @@ from __future__ import annotations
 import azure.functions as func
 
 from shared import context
-from shared.adapters.storage.sessions import cookie_name, session_cookie
 from shared.domain.identity import Principal
 from shared.domain.sessions import Session
 from shared.services import sessions as sessions_service
 from web.http import client_address, cookies
+from web.session_cookie import cookie_name, session_cookie
 
 
 def start_session(req: func.HttpRequest, principal: Principal, language: str, method: str) -> tuple[Session, str]:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's second command: set up, then ruff, mypy and the whole pytest suite against a real
-# Azurite (the tests start their own on free ports) with headless Chromium for browser tests.
-# Extra arguments go to pytest. Exits non-zero if any of the three fails.
+# The README's second command: set up, then ruff, mypy, the import contracts (pyproject.toml) and the
+# whole pytest suite against a real Azurite (the tests start their own on free ports) with headless
+# Chromium for browser tests.
+# Extra arguments go to pytest. Exits non-zero if any of them fails.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" || exit 1
 
@@ -24,6 +25,8 @@ say "ruff"
 .venv/bin/ruff check . || status=1
 say "mypy"
 .venv/bin/mypy . || status=1
+say "import contracts (lint-imports)"
+.venv/bin/lint-imports --no-cache || status=1
 say "pytest"
 .venv/bin/python -m pytest -q "$@"
 pytest_status=$?

@@ -18,10 +18,11 @@ import urllib.parse
 import azure.functions as func
 
 from shared import context
-from shared.adapters.storage.sessions import cookie_name, lifetimes
 from shared.domain.sessions import Session
+from shared.services.sessions import lifetimes
 from web.http import cookies, media_type, read_form
 from web.problems import Forbidden, Unauthorized
+from web.session_cookie import cookie_name
 
 __all__ = ["Session", "current_session", "require_advisor", "require_csrf", "require_session"]
 

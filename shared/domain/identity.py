@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -57,3 +58,14 @@ class Grant:
     revoked_at: datetime | None = None
     request_id: str = ""
     created_by: str = ""
+
+
+def companies_of(grants: Iterable[Grant]) -> dict[str, tuple[str, ...]]:
+    """customer number → union of granted lines, in canonical order of first appearance."""
+    result: dict[str, list[str]] = {}
+    for grant in grants:
+        lines = result.setdefault(grant.customer_number, [])
+        for line in grant.lines:
+            if line not in lines:
+                lines.append(line)
+    return {k: tuple(v) for k, v in result.items()}

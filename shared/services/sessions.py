@@ -7,12 +7,13 @@ active; everything is audited.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.domain.audit import AuditEvent
 from shared.domain.identity import GrantStatus, Principal
 from shared.domain.sessions import Session
 from shared.services.ports import Audit, Grants, Sessions
+from shared.settings import Settings
 
 
 def sign_in(
@@ -61,3 +62,8 @@ def sign_out(session: Session, *, sessions: Sessions, audit: Audit, now: datetim
 def refuse_login(reason: str, *, audit: Audit, now: datetime, client: str, actor: str = "anonymous") -> None:
     """Record a refused login (never the token or the e-mail)."""
     audit.append(AuditEvent(action="login.refused", at=now, actor=actor, client=client, details={"reason": reason}))
+
+
+def lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:
+    """(idle, absolute) from settings."""
+    return timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_absolute_hours)

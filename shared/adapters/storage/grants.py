@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -164,14 +163,3 @@ def _from_entity(entity: Any) -> Grant:
         request_id=entity.get("request_id", ""),
         created_by=entity.get("created_by", ""),
     )
-
-
-def companies_of(grants: Iterable[Grant]) -> dict[str, tuple[str, ...]]:
-    """customer number → union of granted lines, in canonical order of first appearance."""
-    result: dict[str, list[str]] = {}
-    for grant in grants:
-        lines = result.setdefault(grant.customer_number, [])
-        for line in grant.lines:
-            if line not in lines:
-                lines.append(line)
-    return {k: tuple(v) for k, v in result.items()}

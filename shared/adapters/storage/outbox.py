@@ -19,7 +19,7 @@ import hashlib
 import itertools
 import logging
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -28,15 +28,12 @@ from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, Re
 from azure.data.tables import TableClient, UpdateMode
 
 from shared.clock import Clock
+from shared.domain.outbox import FAILED, PENDING, SENDING, SENT, OutboxMail
 
 log = logging.getLogger("portal.outbox")
 
 MAIL: Final = "mail"
 DEDUPE: Final = "dedupe"
-PENDING: Final = "pending"
-SENDING: Final = "sending"
-SENT: Final = "sent"
-FAILED: Final = "failed"
 # A Table string property holds at most 64 KiB of UTF-16.
 MAX_BODY_CHARS: Final = 30_000
 _MAX_US: Final = 10**16 - 1
@@ -46,24 +43,6 @@ _SEQUENCE = itertools.count()
 
 class OutboxError(Exception):
     """A mail cannot be stored (too large) or a state change lost a race."""
-
-
-@dataclass(frozen=True)
-class OutboxMail:
-    mail_id: str
-    to: str
-    subject: str
-    text: str
-    html: str
-    language: str
-    kind: str
-    created: datetime
-    status: str = PENDING
-    attempts: int = 0
-    sent_at: datetime | None = None
-    last_error: str = ""
-    retry_at: datetime | None = None
-    etag: str = field(default="", compare=False, repr=False)
 
 
 def new_mail_id(created: datetime) -> str:

@@ -19,15 +19,8 @@ from azure.data.tables import TableClient, UpdateMode
 
 from shared.domain.identity import Principal
 from shared.domain.sessions import Session
-from shared.settings import Settings
 
-LOCAL_COOKIE = "portal_session"
-AZURE_COOKIE = "__Host-portal_session"
 ROW = "session"
-
-
-def cookie_name(settings: Settings) -> str:
-    return LOCAL_COOKIE if settings.local_mode else AZURE_COOKIE
 
 
 def new_secret() -> str:
@@ -144,18 +137,3 @@ def _from_entity(session_id: str, entity: Any) -> Session:
         created_at=entity["created_at"],
         last_seen=entity["last_seen"],
     )
-
-
-def lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:
-    """(idle, absolute) from settings."""
-    return timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_absolute_hours)
-
-
-def session_cookie(settings: Settings, session_id: str, max_age: int | None = None) -> str:
-    """The Set-Cookie value; an empty id with max_age 0 clears it."""
-    parts = [f"{cookie_name(settings)}={session_id}", "Path=/", "HttpOnly", "SameSite=Lax"]
-    if max_age is not None:
-        parts.append(f"Max-Age={max_age}")
-    if not settings.local_mode:
-        parts.append("Secure")
-    return "; ".join(parts)

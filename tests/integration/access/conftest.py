@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from shared.adapters.storage.access_requests import AccessRequest
-from shared.adapters.storage.outbox import OutboxMail
 from shared.context import AppContext
+from shared.domain.outbox import OutboxMail
 from tests.support.client import Client
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

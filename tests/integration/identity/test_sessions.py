@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.storage.sessions import AZURE_COOKIE, session_cookie
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.settings import Settings
 from tests.support.client import Client
 from tests.support.identity import login
+from web.session_cookie import AZURE_COOKIE, session_cookie
 
 
 def test_idle_timeout_is_30_minutes_and_activity_extends_it(ctx: AppContext, http: Client, clock: MutableClock) -> None:
