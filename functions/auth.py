@@ -15,7 +15,6 @@ from shared.adapters.identity.tokens import TokenError, principal_claims
 from shared.adapters.rendering.templates import render
 from shared.domain.identity import Principal, companies_of
 from shared.domain.languages import choose_language
-from shared.services.sessions import lifetimes
 from web.auth_http import require_session
 from web.http import cookies, endpoint, html_response, json_response, media_type, read_form, redirect
 from web.problems import ServiceUnavailable
@@ -135,17 +134,3 @@ def me(req: func.HttpRequest) -> func.HttpResponse:
             "csrf_token": session.csrf_token,
         }
     )
-
-
-
-def sweep(ctx: context.AppContext) -> tuple[int, int]:
-    """Delete expired sessions and abandoned sign-ins: (sessions, flows) removed."""
-    now = ctx.clock.now()
-    idle, absolute = lifetimes(ctx.settings)
-    return ctx.session_store.purge_expired(now, idle, absolute), ctx.flow_store.purge_expired(now)
-
-
-@bp.timer_trigger(schedule="0 20 * * * *", arg_name="timer", run_on_startup=False, use_monitor=False)
-def session_sweep(timer: func.TimerRequest) -> None:
-    sessions, flows = sweep(context.current())
-    log.info("session sweep: %d expired sessions, %d abandoned sign-ins removed", sessions, flows)

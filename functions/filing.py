@@ -9,7 +9,6 @@ import logging
 import azure.functions as func
 
 from shared import context
-from shared.settings import settings_at_indexing
 
 log = logging.getLogger(__name__)
 bp = func.Blueprint()
@@ -28,7 +27,7 @@ def file_incoming(blob: func.InputStream) -> None:
     log.info("file_incoming: %s", result.outcome.value)
 
 
-@bp.timer_trigger(arg_name="timer", schedule=settings_at_indexing().refile_schedule, run_on_startup=False)
+@bp.timer_trigger(arg_name="timer", schedule="%PORTAL_REFILE_SCHEDULE%", run_on_startup=False)
 def refile(timer: func.TimerRequest) -> None:
     report = context.current().filing_service.refile()
     log.info("refile: examined=%d outcomes=%s errors=%d", report.examined, dict(report.outcomes), report.errors)

@@ -15,7 +15,6 @@ from shared.adapters.identity.entra import EntraError, configured
 from shared.adapters.identity.graph import GraphUnavailable
 from shared.domain.outbox import OutboxMail
 from shared.services.mail_delivery import DeliveryReport, deliver_pending
-from shared.settings import settings_at_indexing
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.mail")
@@ -45,7 +44,7 @@ def deliver(ctx: context.AppContext) -> DeliveryReport | None:
 
 
 @bp.timer_trigger(
-    schedule=settings_at_indexing().outbox_schedule, arg_name="timer", run_on_startup=False, use_monitor=False
+    schedule="%PORTAL_OUTBOX_SCHEDULE%", arg_name="timer", run_on_startup=False, use_monitor=False
 )
 def deliver_outbox(timer: func.TimerRequest) -> None:
     report = deliver(context.current())

@@ -149,12 +149,3 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError("PORTAL_LINK_TTL_SECONDS must be between 1 and 600")
     values["extra"] = {k: v for k, v in source.items() if k.startswith("PORTAL_")}
     return Settings(**values)
-
-
-def settings_at_indexing() -> Settings:
-    """Settings for decorator arguments (timer schedules), read when the host indexes the app;
-    defaults if they are unreadable, so a bad setting cannot make the app find no functions."""
-    try:
-        return load_settings()
-    except SettingsError:
-        return Settings()

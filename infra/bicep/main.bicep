@@ -62,6 +62,12 @@ param outboxTtlDays int = 30
 @description('Six-field NCRONTAB (UTC) of the retention sweep.')
 param retentionSchedule string = '0 30 2 * * *'
 
+@description('Six-field NCRONTAB (UTC) of the refile timer (blobs whose event never came).')
+param refileSchedule string = '0 */5 * * * *'
+
+@description('Six-field NCRONTAB (UTC) of the outbox delivery timer.')
+param outboxSchedule string = '0 * * * * *'
+
 @description('Header the Azure front end puts the client address in; empty = right-most X-Forwarded-For.')
 param clientIpHeader string = ''
 
@@ -229,6 +235,8 @@ module settings 'modules/appsettings.bicep' = {
       PORTAL_CLIENT_IP_HEADER: clientIpHeader
       PORTAL_RETENTION_DAYS: string(retentionDays)
       PORTAL_RETENTION_SCHEDULE: retentionSchedule
+      PORTAL_REFILE_SCHEDULE: refileSchedule
+      PORTAL_OUTBOX_SCHEDULE: outboxSchedule
       PORTAL_QUARANTINE_TTL_DAYS: string(quarantineTtlDays)
       PORTAL_REJECTED_REQUEST_TTL_DAYS: string(rejectedRequestTtlDays)
       PORTAL_UNVERIFIED_TTL_DAYS: string(unverifiedTtlDays)

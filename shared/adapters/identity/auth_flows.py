@@ -78,18 +78,18 @@ class FlowStore:
         return json.loads(entity["flow"]), str(entity.get("language", "de"))
 
 
-    def purge_expired(self, now: datetime) -> int:
-        """Delete sign-ins that were started but never completed."""
+    def abandoned_keys(self, now: datetime) -> list[str]:
+        """Stored keys of sign-ins started more than FLOW_TTL ago and never finished."""
         entities = self.table.query_entities(
             "RowKey eq @row and created_at lt @cutoff",
             parameters={"row": ROW, "cutoff": now - FLOW_TTL},
             select=["PartitionKey"],
         )
-        deleted = 0
-        for entity in list(entities):
-            try:
-                self.table.delete_entity(entity["PartitionKey"], ROW)
-            except ResourceNotFoundError:
-                continue
-            deleted += 1
-        return deleted
+        return [entity["PartitionKey"] for entity in entities]
+
+    def delete_key(self, key: str) -> None:
+        """Delete by stored key (the hash); safe to repeat."""
+        try:
+            self.table.delete_entity(key, ROW)
+        except ResourceNotFoundError:
+            return

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import TableClient
 from azure.storage.blob import ContainerClient
 
+from shared.adapters.identity.auth_flows import FlowStore
 from shared.adapters.storage.access_requests import (
     AccessRequestStore,
     VerifyTokenStore,
@@ -20,6 +20,7 @@ from shared.adapters.storage.audit import AuditLog
 from shared.adapters.storage.grants import GrantStore
 from shared.adapters.storage.link_log import LinkLog
 from shared.adapters.storage.outbox import OutboxStore
+from shared.adapters.storage.rate_limits import RateLimiter
 from shared.adapters.storage.sessions import SessionStore
 from shared.domain.access_request import Status
 from shared.domain.retention import RATE_LIMIT_KEEP, Periods, Rule, audit_days_due
@@ -118,22 +119,27 @@ class ExpiredSessions:
 class SpentRateLimits:
     """Rate-limit counters whose window opened longer ago than any window lasts."""
 
-    def __init__(self, table: Any, period: timedelta) -> None:
-        self.table, self.period = table, period
+    def __init__(self, limiter: RateLimiter, period: timedelta) -> None:
+        self.limiter, self.period = limiter, period
 
     def due(self, now: datetime) -> Iterator[str]:
-        entities = self.table.query_entities(
-            "started lt @cutoff", parameters={"cutoff": now - self.period}, select=["PartitionKey", "RowKey"]
-        )
-        for entity in entities:
-            yield f"{entity['PartitionKey']}/{entity['RowKey']}"  # "/" never occurs in a Table key
+        return self.limiter.spent(now - self.period)
 
     def remove(self, key: str) -> None:
-        partition, _, row = key.partition("/")
-        try:
-            self.table.delete_entity(partition, row)
-        except ResourceNotFoundError:
-            return
+        self.limiter.delete_key(key)
+
+
+class AbandonedSignIns:
+    """Sign-ins started but never finished (their one-time record outlived its ten minutes)."""
+
+    def __init__(self, flows: FlowStore) -> None:
+        self.flows = flows
+
+    def due(self, now: datetime) -> Iterable[str]:
+        return self.flows.abandoned_keys(now)
+
+    def remove(self, key: str) -> None:
+        self.flows.delete_key(key)
 
 
 class DeliveredMails:
@@ -185,7 +191,8 @@ def minimisation_rules(
     tokens: VerifyTokenStore,
     grants: GrantStore,
     sessions: SessionStore,
-    rate_limits: TableClient,
+    rate_limits: RateLimiter,
+    flows: FlowStore,
     outbox: OutboxStore,
     links: LinkLog,
     audit: AuditLog,
@@ -199,6 +206,7 @@ def minimisation_rules(
         Rule("verify_tokens", SpentVerifyTokens(tokens, p.unverified_request)),
         Rule("revoked_grants", RevokedGrants(grants, p.revoked_grant)),
         Rule("sessions", ExpiredSessions(sessions, p.session_idle, p.session_absolute)),
+        Rule("sign_in_flows", AbandonedSignIns(flows)),
         Rule("rate_limits", SpentRateLimits(rate_limits, p.rate_limit)),
         Rule("outbox", DeliveredMails(outbox, p.delivered_mail)),
         Rule("issued_links", IssuedLinkRecords(links, timedelta(days=settings.retention_days))),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -58,18 +59,24 @@ class RateLimiter:
         log.warning("rate limit %s: too much contention, refusing", limit.action)
         raise RateLimited(limit.action, 1)
 
-
-    def purge(self, started_before: datetime) -> int:
-        """Delete counters whose window opened before `started_before` (hashed keys are still
-        pseudonymous personal data); returns how many. For the retention sweep."""
-        removed = 0
+    def spent(self, started_before: datetime) -> Iterator[str]:
+        """Keys (`action/hash`) of counters whose window opened before `started_before`: hashed
+        keys are still pseudonymous personal data, so the retention sweep removes them."""
         stale = self.table.query_entities(
             "started lt @cutoff", parameters={"cutoff": started_before}, select=["PartitionKey", "RowKey"]
         )
         for entity in stale:
-            try:
-                self.table.delete_entity(entity["PartitionKey"], entity["RowKey"])
-            except ResourceNotFoundError:
-                continue
-            removed += 1
-        return removed
+            yield f"{entity['PartitionKey']}/{entity['RowKey']}"  # "/" never occurs in a Table key
+
+    def delete_key(self, key: str) -> bool:
+        """Delete one counter by its `spent` key; False when it was already gone."""
+        partition, _, row = key.partition("/")
+        try:
+            self.table.delete_entity(partition, row)
+        except ResourceNotFoundError:
+            return False
+        return True
+
+    def purge(self, started_before: datetime) -> int:
+        """Delete every spent counter at once; returns how many (the sweep's path, in one call)."""
+        return sum(self.delete_key(key) for key in list(self.spent(started_before)))

@@ -7,11 +7,10 @@ cookies. Cookie: `portal_session` locally; `__Host-portal_session` with Secure i
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
@@ -73,19 +72,6 @@ class SessionStore:
     def delete(self, session_id: str) -> None:
         if plausible_id(session_id):
             self.table.delete_entity(_key(session_id), ROW)
-
-    def purge_expired(self, now: datetime, idle: timedelta, absolute: timedelta) -> int:
-        """Delete sessions past either limit (they are refused anyway; this keeps the table small)."""
-        deleted = 0
-        for query, cutoff in (("last_seen lt @cutoff", now - idle), ("created_at lt @cutoff", now - absolute)):
-            entities = self.table.query_entities(
-                f"RowKey eq @row and {query}", parameters={"row": ROW, "cutoff": cutoff}, select=["PartitionKey"]
-            )
-            for entity in list(entities):
-                with contextlib.suppress(ResourceNotFoundError):
-                    self.table.delete_entity(entity["PartitionKey"], ROW)
-                    deleted += 1
-        return deleted
 
     def expired_keys(self, idle_cutoff: datetime, absolute_cutoff: datetime) -> list[str]:
         """Stored keys (hashes) of sessions idle since before `idle_cutoff` or created before

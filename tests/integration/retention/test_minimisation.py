@@ -114,6 +114,19 @@ def test_sessions_go_after_idle_or_absolute_timeout(ctx: AppContext, clock: Muta
     assert store.get(busy.session_id) is None
 
 
+def test_abandoned_sign_ins_go_after_ten_minutes_and_sessions_stay(ctx: AppContext, clock: MutableClock) -> None:
+    """Sign-ins are purged by the sweep only (one purge path for Table `sessions`)."""
+    t0 = clock.now()
+    flow_id = ctx.flow_store.save({"state": "s"}, "de", t0)
+    session = ctx.session_store.create(Principal(tid="t", oid="o", email="a@muster-ag.ch", name="A"), "de", t0)
+
+    assert run(ctx, t0 + timedelta(minutes=10) - SECOND)["sign_in_flows"] == 0
+    counts = run(ctx, t0 + timedelta(minutes=10) + SECOND)
+    assert (counts["sign_in_flows"], counts["sessions"]) == (1, 0)
+    assert ctx.flow_store.take(flow_id, t0) is None
+    assert ctx.session_store.get(session.session_id) is not None
+
+
 def test_rate_limit_counters_after_their_window(ctx: AppContext, clock: MutableClock) -> None:
     t0 = clock.now()
     table = ctx.storage.table("ratelimits")
