@@ -73,10 +73,6 @@ class Settings:
     retention_batch_size: int = 100
     extra: Mapping[str, str] = field(default_factory=dict)
 
-    @property
-    def in_azure(self) -> bool:
-        return not self.local_mode
-
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 

@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -197,7 +197,3 @@ def client_address(req: func.HttpRequest, settings: Settings) -> str:
 
 def query(req: func.HttpRequest, name: str) -> str:
     return (req.params.get(name) or "").strip()
-
-
-def allowed_methods(methods: Iterable[str]) -> list[str]:
-    return sorted({m.upper() for m in methods})

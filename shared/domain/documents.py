@@ -77,7 +77,3 @@ class DocumentRecord:
     blob_name: str
     content_sha256: str
     source_name: str
-
-    def display_title(self, lang: str) -> str:
-        """The title from the metadata, else the type's name — never an empty row in a list."""
-        return self.title or type_name(self.doc_type, lang)

@@ -3,7 +3,6 @@ them, and unit tests may pass small in-memory stand-ins."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -36,12 +35,6 @@ class Inviter(Protocol):
     @property
     def tenant(self) -> str: ...
     def invite(self, email: str, redirect_url: str, language: str, display_name: str = "") -> str: ...
-
-
-class Mailer(Protocol):
-    """Graph `sendMail` from the configured mailbox."""
-
-    def send(self, to: Sequence[str], subject: str, text: str, html: str) -> None: ...
 
 
 class Outbox(Protocol):

@@ -55,9 +55,6 @@ class IncomingBlobs:
     def url(self, name: str) -> str:
         return str(self.container.get_blob_client(name).url)
 
-    def upload(self, name: str, content: bytes, metadata: dict[str, str] | None = None) -> None:
-        self.container.upload_blob(name, content, overwrite=True, metadata=metadata or {})
-
 
 class TargetExists(Exception):
     """The copy's target name is taken and must not be overwritten."""
