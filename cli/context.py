@@ -9,27 +9,17 @@ the local-only tables must never appear in Azure.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from azure.core.credentials import TokenCredential
 
+from devhost.local_settings import load_local_settings
 from shared import context
 from shared.context import AppContext
 from shared.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_local_settings(path: Path | None = None) -> None:
-    """Put local.settings.json Values into the environment without overriding what is set."""
-    path = path or ROOT / "local.settings.json"
-    if not path.exists():
-        return
-    values = json.loads(path.read_text(encoding="utf-8")).get("Values", {})
-    for key, value in values.items():
-        os.environ.setdefault(key, str(value))
 
 
 def targets_azure() -> bool:
@@ -55,7 +45,7 @@ def azure_context(credential: TokenCredential | None = None) -> AppContext:
 def cli_context() -> AppContext:
     if targets_azure():
         return azure_context()
-    load_local_settings()
+    load_local_settings(ROOT / "local.settings.json")
     ctx = context.current()
     ctx.storage.ensure()
     return ctx
