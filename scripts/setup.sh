@@ -31,7 +31,8 @@ fi
 REQ_HASH="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
 if ! stamp_ok .venv/.requirements.sha256 "$REQ_HASH"; then
     say "installing Python packages (requirements-dev.txt)"
-    .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+    # Hash-locked (generated from requirements-dev.in): pip refuses any file whose hash differs.
+    .venv/bin/python -m pip install --quiet --require-hashes -r requirements-dev.txt
     echo "$REQ_HASH" > .venv/.requirements.sha256
 fi
 
