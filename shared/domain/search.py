@@ -8,8 +8,12 @@ not a letter or digit. A German umlaut also yields its `ae`/`oe`/`ue` spelling, 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Final
+
+from shared.domain.documents import TYPE_NAMES
 
 MIN_PREFIX: Final = 2
 BUCKET: Final = 4  # words this long or longer are indexed by their first BUCKET characters
@@ -86,3 +90,45 @@ def bucket(word: str) -> str:
 def buckets(index: Iterable[str]) -> list[str]:
     """The distinct buckets of a document's words of at least BUCKET characters."""
     return sorted({bucket(w) for w in index if len(w) >= BUCKET})
+
+
+@cache
+def type_words(doc_type: str) -> tuple[str, ...]:
+    """The words a document type is found by: its names in de/fr/it/en and its code."""
+    return tuple(
+        sorted({w for name in TYPE_NAMES[doc_type].values() for w in index_words([name])} | set(words(doc_type)))
+    )
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """Which read answers a search, decided before any storage is touched.
+
+    `driver` is the word whose bucket range is read (None: no word is long enough, so the
+    list is read newest first and checked); `driver_types` are the document types the driver
+    names, whose list entries are read too. Every query word must match each document kept.
+    """
+
+    words: tuple[str, ...]
+    type_hits: dict[str, frozenset[str]]
+    driver: str | None
+    driver_types: tuple[str, ...]
+
+    def accepts(self, doc_type: str, found: Sequence[str]) -> bool:
+        """Every query word starts one of the document's words or names its type."""
+        return all(doc_type in self.type_hits[w] or matches([w], found) for w in self.words)
+
+
+def plan_search(query: Iterable[str], allowed_types: Iterable[str], doc_type: str | None) -> SearchPlan:
+    """One word drives the read: the longest of at least BUCKET characters, preferring one
+    that names no document type (a type's name would match every document of that type)."""
+    qwords = tuple(query_words(" ".join(query)))
+    allowed = set(allowed_types)
+    type_hits = {w: frozenset(t for t in allowed if any(n.startswith(w) for n in type_words(t))) for w in qwords}
+    long_words = [w for w in qwords if len(w) >= BUCKET]
+    if not long_words:
+        return SearchPlan(qwords, type_hits, None, ())
+    plain = [w for w in long_words if not type_hits[w]]
+    driver = max(plain or long_words, key=len)
+    narrowed = {doc_type} if doc_type else allowed
+    return SearchPlan(qwords, type_hits, driver, tuple(sorted(type_hits[driver] & narrowed)))

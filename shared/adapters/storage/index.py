@@ -26,7 +26,7 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
-from shared.adapters.storage.index_reads import chunked, key_range, merge, page_of, submit, type_filter, type_words
+from shared.adapters.storage.index_reads import chunked, key_range, merge, page_of, submit, type_filter
 from shared.adapters.storage.index_rows import (
     CURSOR,
     DOC_ID,
@@ -45,7 +45,7 @@ from shared.adapters.storage.index_rows import (
 from shared.domain.companies import valid_customer_number
 from shared.domain.documents import DocumentRecord
 from shared.domain.lines import ALLOWED, LINES
-from shared.domain.search import BUCKET, bucket, buckets, matches, query_words
+from shared.domain.search import bucket, buckets, plan_search
 
 __all__ = ["CURSOR", "MAX_LIMIT", "DocumentIndex", "InvalidIndexKey"]
 
@@ -179,29 +179,21 @@ class DocumentIndex:
         """Documents where every query word starts a word of the title, reference, case number,
         insured person or the type's name in de/fr/it/en; same order and paging as the list.
 
-        One word drives the read (the longest one of at least BUCKET characters, preferring one
-        that names no document type); the others are checked on the entities read. A driver
-        that names a type also reads that type's list entries, merged in order. Without any
-        word that long, the list itself is read newest first and checked.
+        Which read answers it is planned in shared/domain/search.py (`plan_search`); a driver
+        that names a type also reads that type's list entries, merged in order.
         """
         wanted, limit = validate_read(customer_number, lines, cursor, limit)
-        qwords = query_words(" ".join(query_words_))
-        if not qwords:
+        plan = plan_search(query_words_, {t for line in wanted for t in ALLOWED[line]}, doc_type)
+        if not plan.words:
             return self.list_documents(customer_number, wanted, doc_type, date_from, date_to, limit, cursor)
-        allowed = {t for line in wanted for t in ALLOWED[line]}
-        type_hits = {w: {t for t in allowed if any(n.startswith(w) for n in type_words(t))} for w in qwords}
-        long_words = [w for w in qwords if len(w) >= BUCKET]
-        plain = [w for w in long_words if not type_hits[w]]
         streams: list[Iterator[tuple[str, Any]]]
-        if long_words:
-            driver = max(plain or long_words, key=len)
-            streams = [self._search_stream(customer_number, driver, wanted, doc_type, date_from, date_to, cursor)]
-            narrowed = {doc_type} if doc_type else allowed
-            driver_types = sorted(type_hits[driver] & narrowed)
+        if plan.driver is not None:
+            streams = [self._search_stream(customer_number, plan.driver, wanted, doc_type, date_from, date_to, cursor)]
+            named = list(plan.driver_types)
             streams += [
-                self._list_stream(customer_number, line, driver_types, date_from, date_to, cursor, SEARCH_FIRST)
+                self._list_stream(customer_number, line, named, date_from, date_to, cursor, SEARCH_FIRST)
                 for line in wanted
-                if driver_types and set(driver_types) & ALLOWED[line]
+                if named and set(named) & ALLOWED[line]
             ]
         else:
             # Only short words: no range holds them, so read the list newest first and check.
@@ -212,8 +204,7 @@ class DocumentIndex:
             ]
 
         def accept(entity: Any) -> bool:
-            found = (entity.get("words") or "").split()
-            return all(entity["doc_type"] in type_hits[w] or matches([w], found) for w in qwords)
+            return plan.accepts(entity["doc_type"], (entity.get("words") or "").split())
 
         return page_of(merge(streams), limit, accept, MAX_EXAMINED)
 

@@ -14,8 +14,7 @@ from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.data.tables import TableClient, UpdateMode
 
 from shared.adapters.storage.index_rows import inverted_day, record_of
-from shared.domain.documents import TYPE_NAMES, DocumentRecord
-from shared.domain.search import index_words, words
+from shared.domain.documents import DocumentRecord
 
 
 def chunked(
@@ -36,10 +35,6 @@ def chunked(
             return
         params["after"] = page[-1]["RowKey"]
         size = min(size * 4, 1000)
-
-
-def type_words(doc_type: str) -> list[str]:
-    return sorted({w for name in TYPE_NAMES[doc_type].values() for w in index_words([name])} | set(words(doc_type)))
 
 
 def key_range(
