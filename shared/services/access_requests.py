@@ -29,6 +29,7 @@ from shared.domain.access_request import (
 from shared.domain.companies import Company
 from shared.domain.emails import email_fingerprint
 from shared.domain.rate_limit import RateLimit
+from shared.services.ports import CompanyLookup, Outbox
 from shared.settings import Settings
 
 log = logging.getLogger("portal.access")
@@ -61,18 +62,8 @@ class TokenStore(Protocol):
     def mark_used(self, token: Any, when: datetime) -> bool: ...
 
 
-class Outbox(Protocol):
-    def enqueue(
-        self, to: str, subject: str, text: str, html: str, language: str, kind: str, dedupe_key: str | None = None
-    ) -> Any: ...
-
-
 class Limiter(Protocol):
     def hit(self, limit: RateLimit, key: str) -> None: ...
-
-
-class Companies(Protocol):
-    def get(self, customer_number: str) -> Company | None: ...
 
 
 class Mails(Protocol):
@@ -86,7 +77,7 @@ class AccessPorts:
     tokens: TokenStore
     outbox: Outbox
     limiter: Limiter
-    companies: Companies
+    companies: CompanyLookup
     mails: Mails
     clock: Clock
     settings: Settings

@@ -11,9 +11,10 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from shared.domain.audit import AuditEvent
+from shared.domain.documents import DocumentRecord
 from shared.services.documents import (
     DOC_ID,
     DocumentIndex,
@@ -21,7 +22,7 @@ from shared.services.documents import (
     PortalError,
     resolve_scope,
 )
-from shared.services.links import Audit, Caller, LinkRecorder, file_name, received
+from shared.services.links import Audit, Caller, LinkRecorder, Nameable, file_name, received
 
 
 class TooManyDocuments(PortalError):
@@ -66,10 +67,12 @@ def parse_ids(raw: Any, limits: ZipLimits) -> list[str]:
     return ids
 
 
-def plan(ports: ZipPorts, caller: Caller, company: str | None, ids: list[str], limits: ZipLimits) -> list[Any]:
+def plan(
+    ports: ZipPorts, caller: Caller, company: str | None, ids: list[str], limits: ZipLimits
+) -> list[DocumentRecord]:
     """The records to pack, or a typed refusal; nothing is read or audited yet."""
     scope = resolve_scope(caller.grants, company)
-    records: list[Any] = []
+    records: list[DocumentRecord] = []
     unknown: list[str] = []
     for doc_id in ids:
         record = ports.index.get(scope.customer_number, doc_id) if DOC_ID.fullmatch(doc_id) else None
@@ -84,7 +87,7 @@ def plan(ports: ZipPorts, caller: Caller, company: str | None, ids: list[str], l
     return records
 
 
-def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[Any], now: datetime) -> None:
+def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[DocumentRecord], now: datetime) -> None:
     for record in records:
         ports.audit.append(
             AuditEvent(
@@ -119,7 +122,16 @@ class _Sink:
         return data
 
 
-def unique_names(records: Sequence[Any], lang: str) -> list[str]:
+class Packable(Nameable, Protocol):
+    """What the archive needs of a document besides its name."""
+
+    @property
+    def size(self) -> int: ...
+    @property
+    def blob_name(self) -> str: ...
+
+
+def unique_names(records: Sequence[Packable], lang: str) -> list[str]:
     """Readable names; a second document with the same name gets ` (2)` before `.pdf`."""
     seen: dict[str, int] = {}
     names = []
@@ -131,7 +143,7 @@ def unique_names(records: Sequence[Any], lang: str) -> list[str]:
     return names
 
 
-def stream_zip(ports: ZipPorts, records: Sequence[Any], lang: str, when: datetime) -> Iterator[bytes]:
+def stream_zip(ports: ZipPorts, records: Sequence[Packable], lang: str, when: datetime) -> Iterator[bytes]:
     """Yield the archive in pieces as the blobs are read (data descriptors, no seeking)."""
     sink = _Sink()
     stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)

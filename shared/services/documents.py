@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol
 
+from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantStatus
 from shared.domain.lines import DOC_TYPES, LINES, canonical_line
 from shared.domain.timestamps import utc_iso
@@ -55,9 +56,12 @@ class BadCursor(PortalError):
 
 
 class DocumentIndex(Protocol):
-    """What the portal reads from the filing engineer's index (shared/adapters/storage/index.py)."""
+    """What the portal reads from the index (shared/adapters/storage/index.py): the domain's
+    DocumentRecord, newest first, with the cursor of the next page. `list_documents` and
+    `search` raise a ValueError (InvalidIndexKey) for a customer number, line or cursor that
+    cannot be a key; `get` answers None for a malformed or unknown id."""
 
-    def get(self, customer_number: str, doc_id: str) -> Any: ...
+    def get(self, customer_number: str, doc_id: str) -> DocumentRecord | None: ...
 
     def list_documents(
         self,
@@ -68,7 +72,7 @@ class DocumentIndex(Protocol):
         date_to: date | None,
         limit: int,
         cursor: str | None,
-    ) -> tuple[list[Any], str | None]: ...
+    ) -> tuple[list[DocumentRecord], str | None]: ...
 
     def search(
         self,
@@ -80,7 +84,7 @@ class DocumentIndex(Protocol):
         date_to: date | None,
         limit: int,
         cursor: str | None,
-    ) -> tuple[list[Any], str | None]: ...
+    ) -> tuple[list[DocumentRecord], str | None]: ...
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class Page:
-    items: list[Any]
+    items: list[DocumentRecord]
     next_cursor: str | None
 
 
@@ -212,24 +216,16 @@ def list_documents(
     return Page(visible, cursor)
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, datetime):
-        return utc_iso(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def item_json(record: Any) -> dict[str, Any]:
+def item_json(record: DocumentRecord) -> dict[str, Any]:
     """The API's view of a document: no blob name, no hash, no source name."""
     return {
         "id": record.doc_id,
         "line": record.line,
         "doc_type": record.doc_type,
         "title": record.title,
-        "doc_date": _iso(record.doc_date),
-        "published_at": _iso(record.published_at),
-        "deletes_at": _iso(record.deletes_at),
+        "doc_date": record.doc_date.isoformat(),
+        "published_at": utc_iso(record.published_at),
+        "deletes_at": utc_iso(record.deletes_at),
         "size": record.size,
         "reference": record.reference,
         "case_number": record.case_number,
@@ -239,7 +235,7 @@ def item_json(record: Any) -> dict[str, Any]:
 
 def find_visible(
     index: DocumentIndex, grants: Iterable[Grant], doc_id: str, company: str | None = None
-) -> Any:
+) -> DocumentRecord:
     """The document if one of the caller's companies holds it in a granted line, else raise.
 
     The same DocumentNotFound for a missing and a foreign document (SPEC 5).

@@ -23,7 +23,6 @@ from typing import Protocol
 
 from shared.clock import Clock
 from shared.domain.claims import Claim, ClaimBusy
-from shared.domain.companies import Company
 from shared.domain.documents import DocumentRecord
 from shared.domain.filing import Candidate, run_checks
 from shared.domain.incoming import (
@@ -36,6 +35,7 @@ from shared.domain.incoming import (
     document_blob_name,
 )
 from shared.domain.refusals import Reason, Refused
+from shared.services.ports import CompanyLookup
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,6 @@ class IndexPort(Protocol):
 class ClaimsPort(Protocol):
     def claim(self, customer_number: str, doc_id: str, owner: str, now: datetime) -> Claim: ...
     def release(self, claim: Claim) -> None: ...
-
-
-class CompaniesPort(Protocol):
-    def get(self, customer_number: str) -> Company | None: ...
 
 
 class Outcome(StrEnum):
@@ -106,7 +102,7 @@ class FilingService:
     quarantine: QuarantinePort
     index: IndexPort
     claims: ClaimsPort
-    companies: CompaniesPort
+    companies: CompanyLookup
     clock: Clock
     pdf_readable: Callable[[bytes], bool]
     max_bytes: int

@@ -6,15 +6,17 @@ link log (who received this document, with their address, for the advisor's with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from shared.domain.audit import AuditEvent
+from shared.domain.documents import DocumentRecord
 from shared.domain.filenames import content_disposition, download_name
 from shared.domain.identity import Grant, Principal
 from shared.domain.issued_links import IssuedLink
 from shared.domain.timestamps import utc_iso
 from shared.services.documents import DocumentIndex, find_visible
+from shared.services.ports import Audit
 
 # The link starts a minute in the past: a client clock slightly behind would otherwise
 # see "not yet valid".
@@ -34,10 +36,6 @@ class Signer(Protocol):
         content_type: str,
         content_disposition: str,
     ) -> Any: ...
-
-
-class Audit(Protocol):
-    def append(self, event: AuditEvent) -> None: ...
 
 
 class LinkRecorder(Protocol):
@@ -70,7 +68,7 @@ class LinkPorts:
     container: str  # the `documents` container's real name (prefix included)
 
 
-def received(record: Any, kind: str, now: datetime, expires: datetime | None, caller: Caller) -> IssuedLink:
+def received(record: DocumentRecord, kind: str, now: datetime, expires: datetime | None, caller: Caller) -> IssuedLink:
     return IssuedLink(
         doc_id=record.doc_id,
         kind=kind,
@@ -83,12 +81,21 @@ def received(record: Any, kind: str, now: datetime, expires: datetime | None, ca
     )
 
 
-def file_name(record: Any, lang: str) -> str:
-    return download_name(record.line, record.doc_type, _day(record.doc_date), record.reference, lang)
+class Nameable(Protocol):
+    """What a download's file name is made of (a DocumentRecord has it)."""
+
+    @property
+    def line(self) -> str: ...
+    @property
+    def doc_type(self) -> str: ...
+    @property
+    def doc_date(self) -> date: ...
+    @property
+    def reference(self) -> str: ...
 
 
-def _day(value: Any) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+def file_name(record: Nameable, lang: str) -> str:
+    return download_name(record.line, record.doc_type, record.doc_date.isoformat(), record.reference, lang)
 
 
 def issue_link(

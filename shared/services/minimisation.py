@@ -8,19 +8,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
 
 from shared.domain.audit import AuditEvent
 from shared.domain.retention import ACTOR, MINIMISED_ACTION, Rule
+from shared.services.ports import Audit
 
 log = logging.getLogger("portal.retention")
 
 
-class AuditSink(Protocol):
-    def append(self, event: AuditEvent) -> None: ...
-
-
-def minimise(rules: Sequence[Rule], now: datetime, audit: AuditSink, dry_run: bool = False) -> dict[str, int]:
+def minimise(rules: Sequence[Rule], now: datetime, audit: Audit, dry_run: bool = False) -> dict[str, int]:
     """Apply every rule; one failing store is logged and the others still run.
 
     Returns the count per kind (-1 for a kind whose store failed). In a dry run nothing is
@@ -47,5 +43,5 @@ def minimise(rules: Sequence[Rule], now: datetime, audit: AuditSink, dry_run: bo
     return counts
 
 
-def _audit(audit: AuditSink, kind: str, count: int, now: datetime) -> None:
+def _audit(audit: Audit, kind: str, count: int, now: datetime) -> None:
     audit.append(AuditEvent(action=MINIMISED_ACTION, at=now, actor=ACTOR, target=kind, details={"count": count}))

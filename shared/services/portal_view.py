@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
-from shared.domain.documents import type_name
+from shared.domain.documents import DocumentRecord, type_name
 from shared.domain.lines import ALLOWED, canonical_line
 from shared.services.documents import (
     BadCursor,
@@ -28,7 +27,7 @@ PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class Row:
-    record: Any
+    record: DocumentRecord
     title: str
     type_label: str
     expires_in_days: int
@@ -93,7 +92,7 @@ def build_view(
         return view
     today = now.date()
     for record in page.items:
-        days = (_day(record.deletes_at) - today).days
+        days = (record.deletes_at.date() - today).days
         view.rows.append(
             Row(
                 record=record,
@@ -105,7 +104,3 @@ def build_view(
         )
     view.next_cursor = page.next_cursor
     return view
-
-
-def _day(value: Any) -> date:
-    return value.date() if isinstance(value, datetime) else value

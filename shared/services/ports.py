@@ -1,5 +1,7 @@
-"""The narrow ports identity use cases need, as Protocols: the Table/Graph adapters satisfy
-them, and unit tests may pass small in-memory stand-ins."""
+"""Ports shared by several use cases, as Protocols (one each: the audit log, the company
+registry, grants, sessions, the outbox, the inviter): the Table/Graph adapters satisfy
+them, and unit tests may pass small in-memory stand-ins. Ports only one use case needs live
+beside it."""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ class Sessions(Protocol):
 
 
 class Grants(Protocol):
+    """Grants keyed by the person's (tid, oid); raises GrantKeyError (a ValueError) for an id,
+    tid, oid or customer number that cannot be a key."""
+
     def put(self, grant: Grant) -> None: ...
     def get(self, grant_id: str) -> Grant | None: ...
     def for_person(self, tid: str, oid: str) -> list[Grant]: ...
@@ -26,11 +31,16 @@ class Grants(Protocol):
 
 
 class Audit(Protocol):
+    """The append-only audit log; an Azure error propagates (the caller decides whether the
+    action may stand without its audit record)."""
+
     def append(self, event: AuditEvent) -> None: ...
 
 
 class Inviter(Protocol):
-    """Graph `POST /invitations`, or the local directory stand-in: returns the invitee's oid."""
+    """Graph `POST /invitations`, or the local directory stand-in: returns the invitee's oid.
+    Raises GraphRefused / GraphUnavailable (or an Entra error); the use case turns any of
+    them into DirectoryUnavailable."""
 
     @property
     def tenant(self) -> str: ...
@@ -38,6 +48,9 @@ class Inviter(Protocol):
 
 
 class Outbox(Protocol):
+    """Mails waiting for delivery; enqueue raises OutboxError for a mail too large to store.
+    The same dedupe key enqueues once."""
+
     def enqueue(
         self,
         to: str,
@@ -50,8 +63,13 @@ class Outbox(Protocol):
     ) -> object: ...
 
 
-class Companies(Protocol):
+class CompanyLookup(Protocol):
+    """The company registry, read: None for an unknown customer number."""
+
     def get(self, customer_number: str) -> Company | None: ...
+
+
+class Companies(CompanyLookup, Protocol):
     def set_enrolled(self, customer_number: str, enrolled: bool) -> Company | None: ...
 
 

@@ -27,6 +27,7 @@ from shared.domain.retention import (
     is_due,
 )
 from shared.services.minimisation import minimise
+from shared.services.ports import Audit
 
 log = logging.getLogger("portal.retention")
 
@@ -53,10 +54,6 @@ class BlobDeleter(Protocol):
         ...
 
 
-class AuditSink(Protocol):
-    def append(self, event: AuditEvent) -> None: ...
-
-
 def _audit_event(record: DocumentRecord, now: datetime) -> AuditEvent:
     return AuditEvent(
         action=DELETED_ACTION,
@@ -75,7 +72,7 @@ def _audit_event(record: DocumentRecord, now: datetime) -> AuditEvent:
 
 
 def delete_document(
-    record: DocumentRecord, now: datetime, index: ExpiryIndex, blobs: BlobDeleter, audit: AuditSink
+    record: DocumentRecord, now: datetime, index: ExpiryIndex, blobs: BlobDeleter, audit: Audit
 ) -> None:
     """Run the steps for one document in ORDER; each is safe to repeat after a crash."""
     steps: dict[Step, Callable[[], None]] = {
@@ -91,7 +88,7 @@ def delete_document(
 def sweep_documents(
     index: ExpiryIndex,
     blobs: BlobDeleter,
-    audit: AuditSink,
+    audit: Audit,
     clock: Clock,
     batch_size: int = 100,
     max_batches: int = 1000,
@@ -160,7 +157,7 @@ def preview(index: ExpiryIndex, now: datetime, progress: Callable[[Iterable[Docu
 def run_sweep(
     index: ExpiryIndex,
     blobs: BlobDeleter,
-    audit: AuditSink,
+    audit: Audit,
     clock: Clock,
     rules: Sequence[Rule],
     batch_size: int = 100,

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from shared.domain.audit import AuditEvent
 from shared.domain.companies import valid_customer_number
+from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Principal
 from shared.domain.issued_links import IssuedLink
 from shared.services.documents import DOC_ID, DocumentNotFound, InvalidInput
@@ -20,8 +21,8 @@ MAX_REASON = 500
 
 
 class WithdrawIndex(Protocol):
-    def get(self, customer_number: str, doc_id: str) -> Any: ...
-    def delete(self, record: Any) -> None: ...
+    def get(self, customer_number: str, doc_id: str) -> DocumentRecord | None: ...
+    def delete(self, record: DocumentRecord) -> None: ...
 
 
 class IssuedLinks(Protocol):
@@ -35,7 +36,7 @@ class WithdrawalPorts:
     audit: Audit
     links: IssuedLinks
     # Finds a document by id alone when the advisor did not name the company.
-    locate: Callable[[str], Any] | None = None
+    locate: Callable[[str], DocumentRecord | None] | None = None
 
 
 @dataclass(frozen=True)
