@@ -15,8 +15,8 @@ from devhost.host import DevHost
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
-from tests.integration.portal.conftest import file_document
 from tests.support.identity import add_grant
+from tests.support.portal import file_document
 
 DEMO = "demo.kunde@muster-ag.ch"
 

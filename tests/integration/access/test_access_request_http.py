@@ -10,7 +10,7 @@ import pytest
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.access_request import token_hash
-from tests.integration.access.conftest import mails_in, requests_in, token_from, valid_payload
+from tests.support.access import mails_in, requests_in, token_from, valid_payload
 from tests.support.client import Client
 
 URL = "/api/access-request"

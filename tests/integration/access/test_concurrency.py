@@ -12,7 +12,7 @@ from datetime import timedelta
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.rate_limit import RateLimit, RateLimited
-from tests.integration.access.conftest import mails_in, requests_in, token_from, valid_payload
+from tests.support.access import mails_in, requests_in, token_from, valid_payload
 from tests.support.client import Client
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from shared.clock import MutableClock
 from shared.context import AppContext
-from tests.integration.access.conftest import valid_payload
+from tests.support.access import valid_payload
 from tests.support.client import Client
 
 

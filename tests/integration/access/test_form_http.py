@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from shared.context import AppContext
-from tests.integration.access.conftest import form_fields, mails_in, requests_in, valid_payload
+from tests.support.access import form_fields, mails_in, requests_in, valid_payload
 from tests.support.client import Client
 
 URL = "/api/access-request"

@@ -9,7 +9,7 @@ import pytest
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
-from tests.integration.access.conftest import (
+from tests.support.access import (
     follow_verify,
     mails_in,
     outcome_of,

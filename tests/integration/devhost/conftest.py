@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import azure.functions as func
 import pytest
@@ -13,10 +13,8 @@ from devhost.host import DevHost
 from shared import context
 from shared.adapters.storage.clients import Storage
 from shared.context import AppContext
+from tests.support.devhost import CONCURRENT, RECEIVED, HostFactory
 
-CONCURRENT = 4
-# What the test app's blob function was given, by blob name (tests use unique names).
-RECEIVED: dict[str, list[dict[str, object]]] = {}
 _received_lock = threading.Lock()
 
 
@@ -88,9 +86,6 @@ def make_app(*, every_second_timer: bool = False) -> func.FunctionApp:
             return None
 
     return app
-
-
-HostFactory = Callable[..., DevHost]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import requests
 
 from devhost.invocations import Invocation
 from shared.adapters.storage.clients import Storage
-from tests.integration.devhost.conftest import RECEIVED, HostFactory
+from tests.support.devhost import RECEIVED, HostFactory
 
 
 def about(name: str) -> Callable[[Invocation], bool]:

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.integration.devhost.conftest import CONCURRENT, HostFactory
+from tests.support.devhost import CONCURRENT, HostFactory
 
 
 def test_route_parameters_query_headers_and_cookies_reach_the_function(make_host: HostFactory) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.integration.devhost.conftest import HostFactory
+from tests.support.devhost import HostFactory
 
 
 def test_a_timer_runs_on_demand_through_the_admin_api(make_host: HostFactory) -> None:

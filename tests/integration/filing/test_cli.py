@@ -13,7 +13,7 @@ from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.services.filing import FilingService, Outcome
-from tests.integration.filing.conftest import blob_names, drop, make_pdf
+from tests.support.filing import blob_names, drop, make_pdf
 
 HEADER = "customer_number,name,lines,premium_ijm,premium_laa,premium_laac,domains,advisor_email,enrolled\n"
 CSV_ROWS = (

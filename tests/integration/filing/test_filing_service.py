@@ -15,7 +15,7 @@ from shared.context import AppContext
 from shared.domain.claims import LEASE
 from shared.domain.documents import DocumentRecord
 from shared.services.filing import FilingService, Outcome
-from tests.integration.filing.conftest import blob_names, drop, make_pdf
+from tests.support.filing import blob_names, drop, make_pdf
 
 NAME = "100001/LAA/benefit_statement/2026-01-15_C-2026-0042.pdf"
 LINES = ["IJM", "LAA", "LAAC"]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from shared.adapters.storage.index import DocumentIndex, InvalidIndexKey
-from tests.integration.filing.conftest import record
+from tests.support.filing import record
 
 
 def test_put_get_roundtrip(index: DocumentIndex) -> None:

@@ -10,8 +10,8 @@ from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
-from tests.integration.filing.conftest import blob_names, drop, make_pdf
 from tests.support.client import fresh_app
+from tests.support.filing import blob_names, drop, make_pdf
 
 NAME = "100001/UVG/benefit_statement/2026-01-15_C-1.pdf"
 

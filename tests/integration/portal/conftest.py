@@ -3,62 +3,14 @@ so the user-delegation (Azure) signing path runs against a real emulator too."""
 
 from __future__ import annotations
 
-import base64
-import json
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 import trustme
-from azure.core.credentials import AccessToken
-from azure.storage.blob import BlobServiceClient
 
-from shared.context import AppContext
-from tests.support.azurite import ACCOUNT, Azurite, start_azurite
-
-TENANT = "72f988bf-0000-4000-8000-00000000c0de"
-APP_OID = "5b1a0d2e-0000-4000-8000-0000000000a1"
-
-
-def _b64(data: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-
-class UnsignedTokenCredential:
-    """Mints the token Azurite (--oauth basic) accepts: it checks issuer, audience and
-    times but not the signature, so this stands in for the managed identity."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        self.calls += 1
-        now = int(time.time())
-        claims = {
-            "aud": "https://storage.azure.com",
-            "iss": f"https://sts.windows.net/{TENANT}/",
-            "iat": now - 60, "nbf": now - 60, "exp": now + 3600,
-            "oid": APP_OID, "tid": TENANT, "sub": APP_OID, "appid": APP_OID,
-        }
-        token = f"{_b64({'alg': 'RS256', 'typ': 'JWT'})}.{_b64(claims)}.c2lnbmF0dXJl"
-        return AccessToken(token, now + 3600)
-
-
-@dataclass
-class HttpsAzurite:
-    azurite: Azurite
-    ca_file: Path
-
-    @property
-    def blob_url(self) -> str:
-        return f"https://127.0.0.1:{self.azurite.blob_port}/{ACCOUNT}"
-
-    def service(self, credential: Any) -> BlobServiceClient:
-        return BlobServiceClient(self.blob_url, credential=credential, connection_verify=str(self.ca_file))
+from tests.support.azurite import start_azurite
+from tests.support.portal import HttpsAzurite
 
 
 @pytest.fixture(scope="session")
@@ -89,46 +41,3 @@ def unique_container() -> str:
 # ---- documents for the portal tests -------------------------------------------------
 
 
-def make_pdf(text: str) -> bytes:
-    """A small real PDF (fpdf2), different for each text."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=12)
-    pdf.cell(text=text.encode("latin-1", "replace").decode("latin-1"))
-    return bytes(pdf.output())
-
-
-def file_document(
-    ctx: AppContext,
-    customer_number: str,
-    line: str,
-    doc_type: str,
-    doc_date: str,
-    reference: str,
-    *,
-    title: str = "",
-    case_number: str = "",
-    insured_person: str = "",
-    content: bytes | None = None,
-) -> Any:
-    """Drop a real PDF into `incoming` and file it through the real filing service, as the
-    blob trigger would; returns the index record (published now, by the test's clock)."""
-    import urllib.parse
-
-    from shared.domain.companies import Company
-
-    companies = ctx.company_store
-    if companies.get(customer_number) is None:
-        companies.put(Company(customer_number, f"Firma {customer_number}", ("IJM", "LAA", "LAAC"), enrolled=True))
-    name = f"{customer_number}/{line}/{doc_type}/{doc_date}_{reference}.pdf"
-    meta = {"title": title, "case_number": case_number, "insured_person": insured_person}
-    metadata = {k: urllib.parse.quote(v, safe="") for k, v in meta.items() if v}
-    data = content or make_pdf(f"{name} {title} {insured_person}")
-    ctx.storage.container("incoming").upload_blob(name, data, metadata=metadata, overwrite=True)
-    result = ctx.filing_service.file(name)
-    assert result.doc_id, f"not filed: {result}"
-    record = ctx.document_index.get(customer_number, result.doc_id)
-    assert record is not None
-    return record

@@ -13,9 +13,9 @@ import requests
 
 from shared.clock import MutableClock
 from shared.context import AppContext
-from tests.integration.portal.conftest import file_document
 from tests.support.client import Client
 from tests.support.identity import login
+from tests.support.portal import file_document
 
 ANNA = "anna.meier@muster-ag.ch"
 

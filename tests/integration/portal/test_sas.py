@@ -13,7 +13,7 @@ from shared.adapters.identity.sas import AccountKeySigner, UserDelegationSigner,
 from shared.adapters.storage.clients import Storage
 from shared.clock import MutableClock
 from shared.domain.filenames import content_disposition
-from tests.integration.portal.conftest import HttpsAzurite, UnsignedTokenCredential
+from tests.support.portal import HttpsAzurite, UnsignedTokenCredential
 
 PDF = b"%PDF-1.4\n% portal sas test\n%%EOF\n"
 DISPOSITION = content_disposition("LAA_Décompte_de_prestations_2026-03-02_R123.pdf")

@@ -13,7 +13,7 @@ from cli.__main__ import main
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
-from tests.integration.retention.conftest import blob_exists, listed
+from tests.support.retention import blob_exists, listed
 
 
 def test_dry_run_then_run(

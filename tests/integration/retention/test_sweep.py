@@ -15,7 +15,7 @@ from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.retention import DELETED_ACTION, ORDER, DocumentSweep, Step
 from shared.services.retention_sweep import sweep_documents
-from tests.integration.retention.conftest import Crash, CrashingCall, blob_exists, in_expiry, listed
+from tests.support.retention import Crash, CrashingCall, blob_exists, in_expiry, listed
 
 Make = Callable[..., DocumentRecord]
 ZURICH = ZoneInfo("Europe/Zurich")

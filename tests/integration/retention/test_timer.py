@@ -12,8 +12,8 @@ from devhost.host import DevHost
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
-from tests.integration.retention.conftest import blob_exists, listed
 from tests.support.client import fresh_app
+from tests.support.retention import blob_exists, listed
 
 
 def test_registered_on_the_schedule_setting() -> None:
