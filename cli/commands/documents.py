@@ -19,8 +19,7 @@ from typing import Any, TextIO
 from azure.core.exceptions import ResourceNotFoundError
 
 from cli.context import cli_context
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.index import document_index
+from shared.context import AppContext
 from shared.domain.audit import AuditEvent
 from shared.domain.documents import DocumentRecord
 from shared.domain.incoming import content_sha256
@@ -61,9 +60,9 @@ def record_from_blob(name: str, metadata: dict[str, str], content: bytes, retent
     )
 
 
-def reindex(ctx: Any, names: list[str], actor: str, out: TextIO) -> int:
+def reindex(ctx: AppContext, names: list[str], actor: str, out: TextIO) -> int:
     """Index each named `documents` blob; returns 1 if any was refused."""
-    index = document_index(ctx)
+    index = ctx.document_index
     container = ctx.storage.container("documents")
     now = ctx.clock.now()
     failed = 0
@@ -86,7 +85,7 @@ def reindex(ctx: Any, names: list[str], actor: str, out: TextIO) -> int:
             out.write(f"{name}: already in the index\n")
             continue
         index.put(record)
-        audit_log(ctx).append(AuditEvent(
+        ctx.audit_log.append(AuditEvent(
             action="document.reindexed",
             at=now,
             actor=actor,

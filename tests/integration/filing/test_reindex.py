@@ -9,12 +9,11 @@ from datetime import timedelta
 import pytest
 
 from cli.__main__ import main
-from shared.adapters.storage.audit import audit_log
 from shared.adapters.storage.index import DocumentIndex
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.services.filing import FilingService, Outcome
-from tests.integration.filing.conftest import drop, make_pdf
+from tests.support.filing import drop, make_pdf
 
 
 def test_reindex_restores_a_filed_document(
@@ -42,7 +41,7 @@ def test_reindex_restores_a_filed_document(
         assert getattr(again, field) == getattr(original, field), field
     items, _ = index.list_documents("100001", ["LAA"], limit=10)
     assert [r.doc_id for r in items] == [original.doc_id]
-    events = list(audit_log(ctx).read_day(clock.now().date()))
+    events = list(ctx.audit_log.read_day(clock.now().date()))
     assert [(e["action"], e["actor"], e["target"]) for e in events if e["action"] == "document.reindexed"] == [
         ("document.reindexed", "operator:ops@versicherer.ch", original.doc_id)
     ]
