@@ -185,6 +185,8 @@ class IdTokenValidator:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError as exc:
             raise TokenMalformed("not a JWT") from exc
+        except jwt.InvalidTokenError as exc:  # e.g. a `crit` header naming an extension we do not know
+            raise TokenMalformed("unsupported header") from exc
         alg = header.get("alg")
         if alg not in ALGORITHMS:
             raise TokenAlgorithmRefused(f"algorithm {str(alg)[:16]!r} refused")

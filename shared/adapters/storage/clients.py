@@ -5,6 +5,7 @@ CLI), and names every container and table the app uses."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -14,6 +15,11 @@ from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from shared.settings import Settings
+
+# The Azure SDK logs every request at INFO (`azure.core.pipeline.policies.http_logging_policy`)
+# with its URL, and blob names carry customer numbers: only warnings and errors leave the SDK.
+# Set here, where every Azure client of the app, the CLI and the dev host is built.
+logging.getLogger("azure").setLevel(logging.WARNING)
 
 CONTAINERS = ("incoming", "documents", "quarantine", "audit")
 TABLES = (

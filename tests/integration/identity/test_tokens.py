@@ -123,6 +123,20 @@ def test_malformed_tokens(
         validator(entra, trusted_http, real_now).validate(raw)
 
 
+@pytest.mark.parametrize("crit", [["exp"], ["x-unknown"], "b64", [5], []])
+def test_a_crit_header_is_a_bad_token_like_any_other(
+    entra: FakeEntraGraph, trusted_http: requests.Session, real_now: MutableClock, crit: object
+) -> None:
+    """GIVEN a token whose header carries `crit` WHEN validated THEN TokenMalformed (the callback's
+    refusal page), not PyJWT's own exception escaping as a 500."""
+    token = entra.id_token()
+    head, body, sig = token.split(".")
+    header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    forged = f"{_b64({**header, 'crit': crit})}.{body}.{sig}"
+    with pytest.raises(TokenMalformed):
+        validator(entra, trusted_http, real_now).validate(forged)
+
+
 def test_unknown_kid_triggers_exactly_one_refresh(
     entra: FakeEntraGraph, trusted_http: requests.Session, real_now: MutableClock
 ) -> None:
