@@ -89,6 +89,34 @@ param auditPolicyLocked bool = false
 @description('Availability test of /api/health every 15 minutes from three locations.')
 param availabilityTestEnabled bool = true
 
+// The document generator (docs/generator.md): its identity, and how its network reaches storage.
+@description('Object id of the document generator\'s principal (service principal or group); empty = no generator access yet.')
+param generatorPrincipalId string = ''
+
+@allowed([ 'ServicePrincipal', 'Group' ])
+param generatorPrincipalType string = 'ServicePrincipal'
+
+@description('Optional second principal with the same role, for a test generator; empty = none.')
+param testGeneratorPrincipalId string = ''
+
+@allowed([ 'ServicePrincipal', 'Group' ])
+param testGeneratorPrincipalType string = 'ServicePrincipal'
+
+@description('Subnet the function app integrates with (delegated to Microsoft.App/environments, service endpoint Microsoft.Storage). Setting it turns the storage firewall on: only this subnet, generatorSubnetIds and generatorIpRules get through.')
+param functionAppSubnetId string = ''
+
+@description('Public IPv4 addresses/CIDR ranges of an on-premises generator (its internet egress); effective once the firewall is on.')
+param generatorIpRules array = []
+
+@description('Subnets of a generator in Azure admitted by service endpoint (free); effective once the firewall is on.')
+param generatorSubnetIds array = []
+
+@description('Subnet for a private endpoint to the blob service, for a generator in Azure; empty = none.')
+param generatorPrivateEndpointSubnetId string = ''
+
+@description('privatelink.blob.core.windows.net private DNS zone for that endpoint; empty = DNS managed elsewhere.')
+param generatorPrivateDnsZoneId string = ''
+
 param tags object = {
   app: 'benefit-documents-portal'
   dataClassification: 'sensitive-health'
@@ -131,6 +159,8 @@ module storage 'modules/storage.bicep' = {
     auditImmutabilityDays: auditImmutabilityDays
     softDeleteDays: softDeleteDays
     tableNames: tableNames
+    allowedSubnetIds: empty(functionAppSubnetId) ? [] : concat([ functionAppSubnetId ], generatorSubnetIds)
+    allowedIpRules: generatorIpRules
     tags: tags
   }
 }
@@ -165,6 +195,7 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     zoneRedundant: zoneRedundant
     alwaysReady: alwaysReady
+    subnetId: functionAppSubnetId
     tags: tags
   }
 }
@@ -201,6 +232,29 @@ module alerts 'modules/alerts.bicep' = {
     functionAppHostName: functionApp.outputs.defaultHostName
     alertEmail: alertEmail
     availabilityTestEnabled: availabilityTestEnabled
+    tags: tags
+  }
+}
+
+var generatorMain = empty(generatorPrincipalId) ? [] : [ { principalId: generatorPrincipalId, principalType: generatorPrincipalType } ]
+var generatorTest = empty(testGeneratorPrincipalId) ? [] : [ { principalId: testGeneratorPrincipalId, principalType: testGeneratorPrincipalType } ]
+var generatorPrincipals = concat(generatorMain, generatorTest)
+
+module generatorAccess 'modules/generator-access.bicep' = if (!empty(generatorPrincipals)) {
+  name: 'generator-access'
+  params: {
+    storageAccountName: storage.outputs.name
+    principals: generatorPrincipals
+  }
+}
+
+module generatorNetwork 'modules/generator-network.bicep' = if (!empty(generatorPrivateEndpointSubnetId)) {
+  name: 'generator-network'
+  params: {
+    location: location
+    storageAccountName: storage.outputs.name
+    subnetId: generatorPrivateEndpointSubnetId
+    privateDnsZoneId: generatorPrivateDnsZoneId
     tags: tags
   }
 }

@@ -245,3 +245,134 @@ def test_bicepparam_reads_what_deploy_sh_exports() -> None:
     assert read == set(PARAM_ENV)  # the fake's what-if compares exactly these
     for flag in re.findall(r"--[a-z][a-z-]+", text):
         assert f"{flag})" in script or f"|{flag})" in script, flag
+
+
+# --- The document generator (docs/generator.md): write into `incoming`, nothing else ---
+
+CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"  # Storage Blob Data Contributor
+GENERATOR_NAMES = {"generatorPrincipalId", "testGeneratorPrincipalId", "generatorMain", "generatorTest",
+                   "generatorPrincipals"}
+
+
+def mentions(node: Any, names: set[str]) -> bool:
+    """Whether a parsed expression refers to any of `names` (pycep leaves identifiers as strings)."""
+    if isinstance(node, str):
+        return node in names
+    if isinstance(node, dict):
+        return any(mentions(value, names) for value in node.values())
+    if isinstance(node, list):
+        return any(mentions(value, names) for value in node)
+    return False
+
+
+def role_assignments(tree: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Role assignments of a file, loops unwrapped to the per-item config."""
+    found = {}
+    for name, resource in tree.get("resources", {}).items():
+        if resource["type"] == "Microsoft.Authorization/roleAssignments":
+            conf = resource["config"]
+            found[name] = conf["config"] if "loop_type" in conf else conf
+    return found
+
+
+def generator_role_violations(tree: dict[str, Any]) -> list[str]:
+    """Every way the generator module grants more than Contributor on the incoming container."""
+    problems = []
+    assignments = role_assignments(tree)
+    if set(assignments) != {"incomingWriters"}:
+        problems.append(f"expected one role assignment, found {sorted(assignments)}")
+    variables = {name: var["value"] for name, var in tree.get("variables", {}).items()}
+    for name, conf in assignments.items():
+        scope = conf.get("scope")
+        container = tree["resources"].get(scope) if isinstance(scope, str) else None
+        if not container or container["type"] != "Microsoft.Storage/storageAccounts/blobServices/containers":
+            problems.append(f"{name}: scope {scope!r} is not a container")
+        elif not container["existing"] or container["config"]["name"] != "incoming":
+            problems.append(f"{name}: scope is container {container['config']['name']!r}, not incoming")
+        role = conf["properties"]["roleDefinitionId"]["function"]["parameters"]["resource_name_1"]
+        if variables.get(role, role) != CONTRIBUTOR:
+            problems.append(f"{name}: role {variables.get(role, role)!r} is not Storage Blob Data Contributor")
+        principal = conf["properties"]["principalType"]
+        if not mentions(principal, {"principal"}):
+            problems.append(f"{name}: principal type not taken from the parameter")
+    return problems
+
+
+def test_generator_role_is_contributor_on_incoming_only() -> None:
+    """GIVEN the generator module THEN its one role is Blob Data Contributor scoped to the incoming container."""
+    tree = parse("modules/generator-access.bicep")
+    assert generator_role_violations(tree) == []
+    blob_service = tree["resources"][config(tree, "incoming")["parent"]]
+    assert blob_service["type"] == "Microsoft.Storage/storageAccounts/blobServices"
+    assert tree["resources"][blob_service["config"]["parent"]]["type"] == "Microsoft.Storage/storageAccounts"
+
+
+@pytest.mark.parametrize(
+    ("original", "weakened"),
+    [
+        ("scope: incoming", "scope: storage"),  # account scope would reach documents and audit
+        ("name: 'incoming'", "name: 'documents'"),
+        ("'ba92f5b4-2d11-453d-a403-e96b0029c9fe'", "'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'"),  # Owner
+    ],
+)
+def test_a_wider_generator_role_is_caught(original: str, weakened: str) -> None:
+    """GIVEN the module widened (account scope, another container, Owner) THEN the facts check objects."""
+    text = (BICEP / "modules" / "generator-access.bicep").read_text()
+    assert original in text
+    tree = cast(dict[str, Any], BicepParser().parse(text=text.replace(original, weakened, 1)))
+    assert generator_role_violations(tree) != []
+
+
+def test_no_other_role_for_the_generator() -> None:
+    """GIVEN every template THEN the generator's principals reach only the generator-access module, and
+    no other file assigns a role to anything but the function app's identity."""
+    main = parse("main.bicep")
+    assert "resources" not in main or not role_assignments(main)
+    using = {name for name, module in main["modules"].items() if mentions(module["config"], GENERATOR_NAMES)}
+    assert using == {"generatorAccess"}
+    assert main["modules"]["generatorAccess"]["detail"]["path"] == "modules/generator-access.bicep"
+    assert main["modules"]["generatorAccess"]["config"]["config"]["params"]["principals"] == "generatorPrincipals"
+    for path in sorted(BICEP.rglob("*.bicep")):
+        tree = cast(dict[str, Any], BicepParser().parse(text=path.read_text()))
+        # roles.bicep: the app's identity (and the operator group); eventgrid.bicep: the system topic's.
+        if role_assignments(tree) and path.name not in {"roles.bicep", "eventgrid.bicep", "generator-access.bicep"}:
+            pytest.fail(f"unexpected role assignments in {path.name}")
+
+
+def test_generator_access_and_network_are_optional() -> None:
+    """GIVEN no generator parameters THEN nothing is assigned, no endpoint is made and the firewall stays off."""
+    main = parse("main.bicep")
+    params = main["parameters"]
+    for name in ("generatorPrincipalId", "testGeneratorPrincipalId", "functionAppSubnetId",
+                 "generatorPrivateEndpointSubnetId", "generatorPrivateDnsZoneId"):
+        assert params[name]["default"] == "", name
+    assert params["generatorIpRules"]["default"] == []
+    assert params["generatorSubnetIds"]["default"] == []
+    allowed = next(d for d in params["generatorPrincipalType"]["decorators"] if d["type"] == "allowed")
+    assert sorted(allowed["argument"]) == ["Group", "ServicePrincipal"]
+    assert mentions(main["modules"]["generatorAccess"]["config"]["condition"], {"generatorPrincipals"})
+    assert mentions(main["modules"]["generatorNetwork"]["config"]["condition"], {"generatorPrivateEndpointSubnetId"})
+
+
+def test_firewall_admits_the_function_app_before_it_denies() -> None:
+    """GIVEN the storage firewall THEN it turns on only with admitted subnets, and main.bicep admits the
+    function app's integration subnet whenever it turns it on (the app never locks itself out)."""
+    storage = parse("modules/storage.bicep")
+    acls = config(storage, "account")["properties"]["networkAcls"]
+    assert acls["defaultAction"]["operator"]["operands"] == {
+        "condition": "firewallOn", "true_value": "Deny", "false_value": "Allow"}
+    assert mentions(storage["variables"]["firewallOn"]["value"], {"allowedSubnetIds"})
+    assert acls["virtualNetworkRules"]["loop_type"]["detail"]["array_name"] == "allowedSubnetIds"
+    assert acls["ipRules"]["loop_type"]["detail"]["array_name"] == "allowedIpRules"
+    main = (BICEP / "main.bicep").read_text()
+    assert ("allowedSubnetIds: empty(functionAppSubnetId) ? [] : concat([ functionAppSubnetId ], generatorSubnetIds)"
+            in main)
+    assert "subnetId: functionAppSubnetId" in main  # the same subnet integrates the app
+    site = config(parse("modules/functionapp.bicep"), "site")
+    assert mentions(site["properties"]["virtualNetworkSubnetId"], {"subnetId"})
+
+
+def test_generator_private_endpoint_targets_blob_only() -> None:
+    endpoint = config(parse("modules/generator-network.bicep"), "endpoint")
+    connection = endpoint["properties"]["privateLinkServiceConnections"][0]["properties"]
+    assert connection["groupIds"] == ["blob"]

@@ -26,6 +26,9 @@ param zoneRedundant bool = false
 @description('Always-ready instances, e.g. [ { name: \'http\', instanceCount: 1 } ]; each one is billed around the clock.')
 param alwaysReady array = []
 
+@description('Subnet for VNet integration (delegated to Microsoft.App/environments, service endpoint Microsoft.Storage); empty = none. Required once the storage firewall is on.')
+param subnetId string = ''
+
 param tags object = {}
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
@@ -58,6 +61,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     // checkov:skip=CKV_AZURE_212: Flex Consumption scales instances on demand (up to maximumInstanceCount; zone redundancy and always-ready are parameters, off by default); a fixed minimum worker count does not apply to this plan.
     // checkov:skip=CKV_AZURE_213: the App Service health-check pinger is not used on Flex Consumption (instances scale to zero); GET /api/health checks storage for external monitoring.
     serverFarmId: plan.id
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     httpsOnly: true
     clientCertEnabled: false
     siteConfig: {

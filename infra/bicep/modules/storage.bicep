@@ -37,7 +37,17 @@ param auditPolicyLocked bool = false
 @description('Log Analytics workspace for the write/delete logs of blobs and tables.')
 param workspaceId string
 
+@description('Subnets admitted through the storage firewall (the function app\'s integration subnet first). Empty = firewall off: the public endpoint admits every network, Entra ID still required.')
+param allowedSubnetIds array = []
+
+@description('Public IPv4 addresses or CIDR ranges admitted once the firewall is on (an on-premises document generator\'s egress). Ignored by Azure for callers in the same region.')
+param allowedIpRules array = []
+
 param tags object = {}
+
+// The firewall is on only when a subnet is admitted: the function app must reach its own
+// storage through its VNet integration before anything else may be denied.
+var firewallOn = !empty(allowedSubnetIds)
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -62,7 +72,15 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     publicNetworkAccess: 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: firewallOn ? 'Deny' : 'Allow'
+      virtualNetworkRules: [for subnetId in allowedSubnetIds: {
+        id: subnetId
+        action: 'Allow'
+      }]
+      ipRules: [for ip in allowedIpRules: {
+        value: ip
+        action: 'Allow'
+      }]
     }
     encryption: {
       keySource: 'Microsoft.Storage'
