@@ -4,6 +4,10 @@ Stands in for the insurer's output system: real PDFs (fpdf2) with a letterhead, 
 company, the insured person, amounts and dates, in German, French or Italian, named by
 the incoming contract and carrying its percent-encoded metadata. The same `--seed`
 gives the same names and the same bytes (so the same document ids) on every machine.
+
+Every upload goes through `cli.upload`, the code `docs/generator.md` shows: into the
+configured storage by default, or with `--account-url` straight into an account with the
+caller's own identity, as the output system does in Azure.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ import io
 import random
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
+from azure.storage.blob import ContainerClient
+
+from cli.upload import caller_credential, encode_metadata, incoming_container, upload
 from shared.context import AppContext
 from shared.domain.documents import TYPE_NAMES
 from shared.domain.lines import ALLOWED, LINES
@@ -87,12 +93,7 @@ def sample(rng: random.Random, company: CompanyInfo, line: str, doc_type: str, i
     days_paid = rng.randrange(1, 31)
     daily = rng.randrange(8000, 40000) / 100
     content = render_pdf(insurer, company, line, lang, title, reference, case_number, person, day, days_paid, daily)
-    metadata = {
-        "title": urllib.parse.quote(title),
-        "case_number": urllib.parse.quote(case_number),
-        "insured_person": urllib.parse.quote(person),
-        "language": lang,
-    }
+    metadata = encode_metadata(title=title, case_number=case_number, insured_person=person, language=lang)
     name = f"{company.customer_number}/{line}/{doc_type}/{day.isoformat()}_{reference}.pdf"
     return Sample(name, content, metadata)
 
@@ -155,20 +156,19 @@ def render_pdf(insurer: str, company: CompanyInfo, line: str, lang: str, title: 
     return buffer.getvalue()
 
 
-def drop(ctx: AppContext, items: Iterator[Sample], rate: float, out: Any, sleep: Any = time.sleep) -> int:
+def drop(container: ContainerClient, items: Iterator[Sample], rate: float, out: Any, sleep: Any = time.sleep) -> int:
     """Upload each sample into `incoming`, at most `rate` per second (0: as fast as possible)."""
-    container = ctx.storage.container("incoming")
     count = 0
     started = time.monotonic()
     for sample in items:
-        container.upload_blob(sample.name, sample.content, overwrite=True, metadata=sample.metadata)
+        upload(container, sample.name, sample.content, sample.metadata)
         count += 1
         if rate > 0:
             due = started + count / rate
             wait = due - time.monotonic()
             if wait > 0:
                 sleep(wait)  # pacing the producer, as the output system would
-    out.write(f"dropped {count} documents into incoming\n")
+    out.write(f"dropped {count} documents into {container.url}\n")
     return count
 
 
@@ -191,7 +191,16 @@ def _generate(args: argparse.Namespace) -> int:
     ctx = cli_context()
     companies = _companies(ctx, args.customer or ["100001", "100002"])
     items = samples(args.seed, args.count, companies, ctx.settings.insurer_name)
-    drop(ctx, items, args.rate, sys.stdout)
+    if args.account_url:
+        try:
+            credential = caller_credential(args.account_url, ctx.settings.storage_connection)
+        except ValueError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return 2
+        container = incoming_container(args.account_url, credential, args.container)
+    else:
+        container = ctx.storage.container(args.container)
+    drop(container, items, args.rate, sys.stdout)
     return 0
 
 
@@ -201,4 +210,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--rate", type=float, default=0.0, help="documents per second (default: no pacing)")
     parser.add_argument("--seed", type=int, default=1, help="same seed, same documents")
     parser.add_argument("--customer", action="append", help="customer number (repeatable; default 100001, 100002)")
+    parser.add_argument("--account-url", help="upload straight into this storage account with your own identity "
+                        "(https://<account>.blob.core.windows.net; DefaultAzureCredential), as the output system does")
+    parser.add_argument("--container", default="incoming", help="target container (default incoming)")
     parser.set_defaults(handler=_generate)
