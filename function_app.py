@@ -13,6 +13,7 @@ from functions import (
     health,
     mail,
     portal,
+    quarantine_summary,
     retention_timer,
     static,
 )
@@ -23,6 +24,7 @@ for blueprint in (
     access_request.bp,
     filing.bp,
     retention_timer.bp,
+    quarantine_summary.bp,
     documents.bp,
     portal.bp,
     advisor.bp,

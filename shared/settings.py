@@ -62,6 +62,10 @@ class Settings:
     refile_schedule: str = "0 */5 * * * *"
     refile_min_age_seconds: int = 180
     outbox_schedule: str = "0 * * * * *"
+    # The daily quarantine summary for the document generator's team (docs/generator.md).
+    quarantine_summary_to: str = ""
+    quarantine_summary_language: str = "de"
+    quarantine_summary_schedule: str = "0 0 6 * * *"
     zip_max_documents: int = 200
     zip_max_bytes: int = 500 * 1024 * 1024
     # Data minimisation periods (retention sweep); audit kept past its one-year immutability.
@@ -120,6 +124,9 @@ _STR_FIELDS = {
     "PORTAL_RETENTION_SCHEDULE": "retention_schedule",
     "PORTAL_REFILE_SCHEDULE": "refile_schedule",
     "PORTAL_OUTBOX_SCHEDULE": "outbox_schedule",
+    "PORTAL_QUARANTINE_SUMMARY_TO": "quarantine_summary_to",
+    "PORTAL_QUARANTINE_SUMMARY_LANGUAGE": "quarantine_summary_language",
+    "PORTAL_QUARANTINE_SUMMARY_SCHEDULE": "quarantine_summary_schedule",
 }
 
 

@@ -68,6 +68,12 @@ param refileSchedule string = '0 */5 * * * *'
 @description('Six-field NCRONTAB (UTC) of the outbox delivery timer.')
 param outboxSchedule string = '0 * * * * *'
 
+@description('Mailbox of the document generator\'s team for the daily quarantine summary; empty = no summary.')
+param quarantineSummaryTo string = ''
+
+@description('Six-field NCRONTAB (UTC) of the daily quarantine summary.')
+param quarantineSummarySchedule string = '0 0 6 * * *'
+
 @description('Header the Azure front end puts the client address in; empty = right-most X-Forwarded-For.')
 param clientIpHeader string = ''
 
@@ -291,6 +297,8 @@ module settings 'modules/appsettings.bicep' = {
       PORTAL_RETENTION_SCHEDULE: retentionSchedule
       PORTAL_REFILE_SCHEDULE: refileSchedule
       PORTAL_OUTBOX_SCHEDULE: outboxSchedule
+      PORTAL_QUARANTINE_SUMMARY_TO: quarantineSummaryTo
+      PORTAL_QUARANTINE_SUMMARY_SCHEDULE: quarantineSummarySchedule
       PORTAL_QUARANTINE_TTL_DAYS: string(quarantineTtlDays)
       PORTAL_REJECTED_REQUEST_TTL_DAYS: string(rejectedRequestTtlDays)
       PORTAL_UNVERIFIED_TTL_DAYS: string(unverifiedTtlDays)

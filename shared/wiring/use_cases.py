@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.adapters.content.pdf import pdf_readable
 from shared.adapters.mail.email_syntax import normalise_email
+from shared.adapters.mail.quarantine_summary import QuarantineSummaryMail
 from shared.adapters.mail.render import AccessMails, render_mail
 from shared.adapters.storage.access_requests import new_request_id
 from shared.adapters.storage.grants import new_grant_id
@@ -23,6 +24,7 @@ from shared.services.filing import FilingService
 from shared.services.links import LinkPorts
 from shared.services.onboarding import Onboarding
 from shared.services.ports import Inviter
+from shared.services.quarantine_summary import SummaryResult, send_quarantine_summary
 from shared.services.retention_sweep import RETENTION_WORKERS, SweepReport, run_sweep
 from shared.services.withdrawal import WithdrawalPorts
 from shared.wiring.identity import Identity
@@ -151,4 +153,14 @@ class UseCases(Identity):
             self.retention_rules(),
             batch_size=self.settings.retention_batch_size,
             **bounds,
+        )
+
+    def quarantine_summary(self) -> SummaryResult:
+        """The daily mail to the document generator's team (timer `quarantine_summary`)."""
+        return send_quarantine_summary(
+            self.settings.quarantine_summary_to,
+            self.quarantine,
+            QuarantineSummaryMail(self.settings),
+            self.outbox_store,
+            self.clock,
         )

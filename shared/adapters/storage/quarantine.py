@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import quote, unquote
 
@@ -20,6 +20,7 @@ from azure.storage.blob import ContainerClient
 
 from shared.adapters.storage.filing_blobs import IncomingBlobs, TargetExists, copy_blob
 from shared.domain.incoming import IncomingBlob
+from shared.domain.quarantine_summary import QuarantinedItem
 from shared.domain.refusals import Reason
 
 OWN_KEYS: Final = ("reason", "detail", "quarantined_at", "original_name", "source_etag")
@@ -39,6 +40,14 @@ class QuarantinedDocument:
     quarantined_at: str
     size: int
     last_modified: datetime
+
+
+def _arrival(entry: QuarantinedDocument) -> datetime:
+    try:
+        when = datetime.fromisoformat(entry.quarantined_at)
+    except ValueError:
+        return entry.last_modified
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 class Quarantine:
@@ -84,6 +93,11 @@ class Quarantine:
             for props in self.container.list_blobs(include=["metadata"])
         ]
         return sorted(found, key=lambda q: (q.quarantined_at, q.last_modified), reverse=True)
+
+    def items(self) -> list[QuarantinedItem]:
+        """What the daily summary counts: each document's reason and when it was quarantined
+        (the blob's own time for a copy older than the `quarantined_at` metadata)."""
+        return [QuarantinedItem(e.reason, _arrival(e)) for e in self.entries()]
 
     @staticmethod
     def counts(entries: list[QuarantinedDocument]) -> Counter[str]:

@@ -9,11 +9,11 @@ from urllib.parse import unquote
 import pytest
 from azure.core.exceptions import HttpResponseError
 from azure.identity import DefaultAzureCredential
-from shared.adapters.index import DocumentIndex
 
 from cli.__main__ import main
 from cli.commands.generate import CompanyInfo, samples
 from cli.upload import caller_credential, incoming_container, upload_all
+from shared.adapters.storage.index import DocumentIndex
 from shared.context import AppContext
 from shared.services.filing import FilingService, Outcome
 from tests.integration.filing.conftest import blob_names
