@@ -29,7 +29,7 @@ from shared.domain.access_request import (
 from shared.domain.companies import Company
 from shared.domain.emails import email_fingerprint
 from shared.domain.rate_limit import RateLimit
-from shared.services.ports import CompanyLookup, Outbox
+from shared.services.ports import CompanyLookup, Mail, Outbox
 from shared.settings import Settings
 
 log = logging.getLogger("portal.access")
@@ -37,17 +37,6 @@ log = logging.getLogger("portal.access")
 HOUR = timedelta(hours=1)
 CLIENT_ACTION = "ip.access_request"
 EMAIL_ACTION = "email.access_request"
-
-
-class Mail(Protocol):
-    @property
-    def subject(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def html(self) -> str: ...
-    @property
-    def language(self) -> str: ...
 
 
 class RequestStore(Protocol):

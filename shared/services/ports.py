@@ -47,6 +47,19 @@ class Inviter(Protocol):
     def invite(self, email: str, redirect_url: str, language: str, display_name: str = "") -> str: ...
 
 
+class Mail(Protocol):
+    """A rendered mail, ready for the outbox."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def html(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+
+
 class Outbox(Protocol):
     """Mails waiting for delivery; enqueue raises OutboxError for a mail too large to store.
     The same dedupe key enqueues once."""

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from shared.clock import Clock
 from shared.domain.quarantine_summary import MAIL_KIND, QuarantinedItem, QuarantineSummary, claim_key, summarise
-from shared.services.ports import Outbox
+from shared.services.ports import Mail, Outbox
 
 log = logging.getLogger("portal.quarantine_summary")
 
@@ -27,19 +27,8 @@ class QuarantineReader(Protocol):
         ...
 
 
-class RenderedSummary(Protocol):
-    @property
-    def subject(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def html(self) -> str: ...
-    @property
-    def language(self) -> str: ...
-
-
 class SummaryMail(Protocol):
-    def render(self, summary: QuarantineSummary) -> RenderedSummary: ...
+    def render(self, summary: QuarantineSummary) -> Mail: ...
 
 
 class SummaryOutcome(StrEnum):

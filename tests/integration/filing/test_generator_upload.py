@@ -16,8 +16,8 @@ from cli.upload import caller_credential, incoming_container, upload_all
 from shared.adapters.storage.index import DocumentIndex
 from shared.context import AppContext
 from shared.services.filing import FilingService, Outcome
-from tests.integration.filing.conftest import blob_names
 from tests.support.azurite import ACCOUNT, Azurite
+from tests.support.filing import blob_names
 from tests.support.portal import HttpsAzurite, UnsignedTokenCredential
 
 MUSTER = CompanyInfo("100001", "Muster AG", ("IJM", "LAA", "LAAC"))

@@ -14,8 +14,8 @@ from shared.context import AppContext
 from shared.domain.quarantine_summary import MAIL_KIND
 from shared.services.filing import FilingService
 from shared.services.quarantine_summary import SummaryOutcome
-from tests.integration.filing.conftest import drop, make_pdf
 from tests.support.client import fresh_app
+from tests.support.filing import drop, make_pdf
 
 TEAM = "ausgabesystem@versicherer.ch"
 BAD_NAMES = ("100001/LAA/benefit_statement/2026-02-30_R-1.pdf", "100001/LAA/benefit_statement/2026-13-01_R-2.pdf")
