@@ -11,6 +11,15 @@ from shared.domain.timestamps import utc_iso_or_none
 
 
 @dataclass(frozen=True)
+class SignedLink:
+    """A read-only SAS URL for one blob and the window it is valid in."""
+
+    url: str
+    starts_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class IssuedLink:
     doc_id: str
     kind: str  # "link" or "zip"

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from shared.domain.audit import AuditEvent
 from shared.domain.documents import DocumentRecord
 from shared.domain.filenames import content_disposition, download_name
 from shared.domain.identity import Grant, Principal
-from shared.domain.issued_links import IssuedLink
+from shared.domain.issued_links import IssuedLink, SignedLink
 from shared.domain.timestamps import utc_iso
 from shared.services.documents import DocumentIndex, find_visible
 from shared.services.ports import Audit
@@ -35,7 +35,9 @@ class Signer(Protocol):
         expires_at: datetime,
         content_type: str,
         content_disposition: str,
-    ) -> Any: ...
+    ) -> SignedLink:
+        """A read-only SAS URL for one blob, valid from `starts_at` to `expires_at`."""
+        ...
 
 
 class LinkRecorder(Protocol):

@@ -7,8 +7,9 @@ from functools import cached_property
 from shared.adapters.identity.dev_directory import DevDirectory
 from shared.adapters.identity.entra import EntraClient, configured, graph_scope
 from shared.adapters.identity.graph import GraphClient
-from shared.adapters.identity.sas import LinkSigner, signer_for
+from shared.adapters.identity.sas import signer_for
 from shared.adapters.identity.tokens import IdTokenValidator, JwksCache, metadata_url
+from shared.services.links import Signer
 from shared.services.ports import Inviter
 from shared.wiring.stores import Stores
 
@@ -46,7 +47,7 @@ class Identity(Stores):
         return DevDirectory(self.storage.table("devdirectory"), self.settings, self.clock.now)
 
     @cached_property
-    def link_signer(self) -> LinkSigner:
+    def link_signer(self) -> Signer:
         return signer_for(self.storage.blob_service, self.clock, local_mode=self.settings.local_mode)
 
     @property

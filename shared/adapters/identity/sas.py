@@ -9,9 +9,8 @@ for one per link would add a storage round trip to every download.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from azure.storage.blob import (
     BlobSasPermissions,
@@ -21,33 +20,12 @@ from azure.storage.blob import (
 )
 
 from shared.clock import Clock
+from shared.domain.issued_links import SignedLink
 
 # A user delegation key lives this long; Azure allows up to 7 days.
 KEY_LIFETIME = timedelta(hours=6)
 # Renew when less than this remains, so no link outlives the key that signed it.
 KEY_RENEW_MARGIN = timedelta(minutes=30)
-
-
-@dataclass(frozen=True)
-class SignedLink:
-    url: str
-    starts_at: datetime
-    expires_at: datetime
-
-
-class LinkSigner(Protocol):
-    def sign(
-        self,
-        container: str,
-        blob_name: str,
-        *,
-        starts_at: datetime,
-        expires_at: datetime,
-        content_type: str,
-        content_disposition: str,
-    ) -> SignedLink:
-        """A read-only SAS URL for one blob, valid from `starts_at` to `expires_at`."""
-        ...
 
 
 def _blob_url(service: BlobServiceClient, container: str, blob_name: str) -> str:
@@ -140,7 +118,9 @@ class UserDelegationSigner:
         return SignedLink(f"{_blob_url(self.service, container, blob_name)}?{token}", starts_at, expires_at)
 
 
-def signer_for(service: BlobServiceClient, clock: Clock, *, local_mode: bool) -> LinkSigner:
+def signer_for(
+    service: BlobServiceClient, clock: Clock, *, local_mode: bool
+) -> AccountKeySigner | UserDelegationSigner:
     """Account key where the client holds one and we run locally; a delegation key otherwise."""
     credential: Any = service.credential
     account_key = getattr(credential, "account_key", None)
