@@ -102,6 +102,11 @@ def start_azurite(
     out = log_file.open("ab") if log_file else subprocess.DEVNULL
     process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True)
     deadline = time.monotonic() + 120  # a loaded 2-core CI machine can take this long
-    for port in (blob, table):
-        _wait_for_port(port, process, deadline)
+    try:
+        for port in (blob, table):
+            _wait_for_port(port, process, deadline)
+    except BaseException:
+        process.kill()  # a failed start must not leave the emulator running without its test session
+        process.wait(timeout=10)
+        raise
     return Azurite(process, folder, blob, queue, table, owns, scheme)
