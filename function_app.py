@@ -5,6 +5,7 @@ import azure.functions as func
 from functions import (
     access_request,
     advisor,
+    advisor_company,
     auth,
     dev,
     dev_outbox,
@@ -28,6 +29,7 @@ for blueprint in (
     documents.bp,
     portal.bp,
     advisor.bp,
+    advisor_company.bp,
     auth.bp,
     dev.bp,
     dev_outbox.bp,

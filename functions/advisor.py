@@ -5,19 +5,20 @@ The document withdraw route lives with the documents in functions/documents.py.
 
 from __future__ import annotations
 
-import urllib.parse
 from typing import Any
 
 import azure.functions as func
 
+from functions.advisor_pages import page_preamble
 from shared import context
 from shared.adapters.mail.email_syntax import normalise_email
 from shared.adapters.rendering.templates import render
+from shared.adapters.storage.access_requests import MAX_PAGE, valid_cursor
 from shared.domain.companies import valid_customer_number
-from shared.domain.languages import choose_language, normalise_language
+from shared.domain.languages import normalise_language
 from shared.services import advisor as views
 from shared.services.onboarding import Onboarding
-from web.auth_http import current_session, require_advisor
+from web.auth_http import require_advisor
 from web.http import client_address, endpoint, html_response, json_response, read_body, read_json, redirect
 from web.problems import ValidationFailed
 
@@ -59,23 +60,49 @@ def _lines(data: dict[str, Any], required: bool) -> list[str] | None:
     return value
 
 
+def _listing(req: func.HttpRequest, status: str) -> dict[str, Any]:
+    q = (req.params.get("q") or "").strip()
+    cursor = (req.params.get("cursor") or "").strip() or None
+    errors: dict[str, str] = {}
+    if len(q) > 200:
+        errors["q"] = "too_long"
+    if cursor is not None and not valid_cursor(cursor):
+        errors["cursor"] = "invalid"
+    raw_limit = (req.params.get("limit") or str(views.PAGE_SIZE)).strip()
+    limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() else 0
+    if not 1 <= limit <= MAX_PAGE:
+        errors["limit"] = "invalid"
+    if errors:
+        raise ValidationFailed("The input is not valid.", errors=errors)
+    ctx = context.current()
+    return views.list_requests(
+        status,
+        ctx.access_request_store,
+        ctx.company_store,
+        ctx.settings.eligibility_threshold_chf,
+        q=q,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
 @bp.route(route="api/advisor/requests", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def list_requests(req: func.HttpRequest) -> func.HttpResponse:
     require_advisor(req)
-    ctx = context.current()
-    items = views.list_requests(
-        _status(req), ctx.access_request_store, ctx.company_store, ctx.settings.eligibility_threshold_chf
-    )
-    return json_response({"items": items})
+    return json_response(_listing(req, _status(req)))
 
 
 @bp.route(route="api/advisor/requests/{request_id}/approve", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("POST")
 def approve(req: func.HttpRequest) -> func.HttpResponse:
     session = require_advisor(req)
-    lines = _lines(_body(req), required=False)
-    grant = onboarding(req).approve(session.principal, req.route_params.get("request_id", ""), lines)
+    data = _body(req)
+    lines = _lines(data, required=False)
+    enrol = data.get("enrol", False)
+    if not isinstance(enrol, bool):
+        raise ValidationFailed("The input is not valid.", errors={"enrol": "invalid"})
+    grant = onboarding(req).approve(session.principal, req.route_params.get("request_id", ""), lines, enrol)
     return json_response({"status": "approved", "grant": views.grant_view(grant)})
 
 
@@ -141,39 +168,36 @@ def end_service(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="advisor", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def console(req: func.HttpRequest) -> func.HttpResponse:
-    ctx = context.current()
-    session = current_session(req)
-    lang = choose_language(
-        req.params.get("lang"), req.headers.get("accept-language"), session.language if session else None
-    )
-    if session is None:
-        return redirect(f"/api/auth/login?lang={lang}", status=302)
+    company = (req.params.get("company") or "").strip()
+    if valid_customer_number(company):  # the lookup box: the company has its own page
+        lang = normalise_language(req.params.get("lang")) or ""
+        return redirect(f"/advisor/companies/{company}" + (f"?lang={lang}" if lang else ""), status=303)
     status = (req.params.get("status") or "pending").strip()
     status = status if status in views.LISTABLE else "pending"
-    company = (req.params.get("company") or "").strip()
-    company = company if valid_customer_number(company) else ""
-
-    def lang_url(code: str) -> str:
-        params = {"lang": code, "status": status, **({"company": company} if company else {})}
-        return "/advisor?" + urllib.parse.urlencode(params)
-
-    common: dict[str, Any] = {"page_title": "", "insurer_name": ctx.settings.insurer_name, "lang_url": lang_url}
-    if not session.principal.is_advisor:
-        return html_response(render("advisor/forbidden.html", lang, **common), status=403)
-    requests = views.list_requests(
-        status, ctx.access_request_store, ctx.company_store, ctx.settings.eligibility_threshold_chf
+    q = (req.params.get("q") or "").strip()[:200]
+    cursor = (req.params.get("cursor") or "").strip()
+    cursor = cursor if valid_cursor(cursor) else ""
+    page = page_preamble(req, "/advisor", {"status": status, **({"q": q} if q else {})})
+    if page.response is not None:
+        return page.response
+    ctx = context.current()
+    listing = views.list_requests(
+        status,
+        ctx.access_request_store,
+        ctx.company_store,
+        ctx.settings.eligibility_threshold_chf,
+        q=q,
+        cursor=cursor or None,
     )
-    grant_items = views.grants_view(ctx.grant_store.for_company(company)) if company else []
     body = render(
         "advisor/console.html",
-        lang,
-        **common,
-        csrf_token=session.csrf_token,
+        page.lang,
+        **page.common,
         status=status,
         statuses=views.LISTABLE,
-        requests=requests,
-        company=company,
-        grants=grant_items,
-        advisor_name=session.principal.name or session.principal.email,
+        q=q,
+        listing=listing,
+        requests=listing["items"],
+        first_page=not cursor,
     )
     return html_response(body)

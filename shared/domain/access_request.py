@@ -103,6 +103,7 @@ class AccessRequest:
     decided_at: datetime | None = None
     decided_by: str = ""
     reason: str = ""
+    decided_by_name: str = ""  # the advisor as people read it ("already approved by …")
     etag: str = field(default="", compare=False, repr=False)
 
     @property

@@ -40,3 +40,12 @@ def eligibility_summary(
         "lines_not_on_contract": [line for line in lines_asked if line not in company.lines],
         "email_domain_known": company.domain_known(email),
     }
+
+
+def approval_state(company: Company | None, threshold_chf: int) -> dict[str, Any]:
+    """Whether Approve can work, and why not, in the same codes the approve API answers."""
+    if company is None:
+        return {"allowed": False, "reason": "company_unknown", "needs_enrolment": False}
+    if not company.eligible(threshold_chf):
+        return {"allowed": False, "reason": "below_threshold", "needs_enrolment": False}
+    return {"allowed": True, "reason": None, "needs_enrolment": not company.enrolled}

@@ -58,6 +58,8 @@ class Grant:
     revoked_at: datetime | None = None
     request_id: str = ""
     created_by: str = ""
+    created_by_name: str = ""  # the approving advisor as people read it
+    last_signin_at: datetime | None = None  # kept on the company's copy only (the advisor's view)
 
 
 def companies_of(grants: Iterable[Grant]) -> dict[str, tuple[str, ...]]:

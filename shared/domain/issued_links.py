@@ -29,6 +29,8 @@ class IssuedLink:
     actor_email: str
     client: str
     customer_number: str
+    line: str = ""
+    doc_type: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -80,6 +80,8 @@ def received(record: DocumentRecord, kind: str, now: datetime, expires: datetime
         actor_email=caller.principal.email,
         client=caller.client,
         customer_number=record.customer_number,
+        line=record.line,
+        doc_type=record.doc_type,
     )
 
 

@@ -47,6 +47,10 @@ class InvalidInput(OnboardingError):
         self.errors = errors
 
 
+class EnrolmentRequired(OnboardingError):
+    """The company is eligible but not enrolled: the advisor must confirm enrolling it (`enrol`)."""
+
+
 class DirectoryUnavailable(OnboardingError):
     """The invitation could not be made (Graph refused or did not answer); nothing changed."""
 
@@ -65,6 +69,7 @@ class Onboarding:
     new_grant_id: Any  # Callable[[str], str]
     client: str = ""
     insurer_name: str = ""
+    threshold_chf: int = 0
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -112,6 +117,7 @@ class Onboarding:
             created_at=self.now,
             request_id=request_id,
             created_by=advisor.actor,
+            created_by_name=advisor.name or advisor.email,
         )
         self.grants.put(grant)
         self._audit("grant.created", advisor, grant.grant_id, customer_number, kind=kind.value, lines=list(lines))
@@ -123,7 +129,11 @@ class Onboarding:
 
     # -- use cases -------------------------------------------------------------------
 
-    def approve(self, advisor: Principal, request_id: str, lines: list[str] | None) -> Grant:
+    def approve(
+        self, advisor: Principal, request_id: str, lines: list[str] | None, enrol: bool = False
+    ) -> Grant:
+        """SPEC 2 "Grants follow the contract": a known company at or above the threshold; the
+        first approval of a company not yet enrolled enrols it, confirmed by the advisor."""
         req = self.requests.get(request_id)
         if req is None:
             raise NotFoundError("request")
@@ -133,17 +143,33 @@ class Onboarding:
         company = self.companies.get(req.customer_number)
         if company is None:
             raise InvalidInput({"customer_number": "company_unknown"})
+        if not company.eligible(self.threshold_chf):
+            raise InvalidInput({"customer_number": "below_threshold"})
+        if not company.enrolled and not enrol:
+            raise EnrolmentRequired(req.customer_number)
         try:
             claimed = self.requests.save(
-                replace(req, status=Status.APPROVED, decided_at=self.now, decided_by=advisor.actor)
+                replace(
+                    req,
+                    status=Status.APPROVED,
+                    decided_at=self.now,
+                    decided_by=advisor.actor,
+                    decided_by_name=advisor.name or advisor.email,
+                )
             )
         except StaleAccessRequest as exc:
             raise NotPending("changed") from exc
         try:
             oid = self._invite(req.email, req.language, req.full_name)
         except DirectoryUnavailable:
-            self.requests.save(replace(claimed, status=Status.PENDING, decided_at=None, decided_by=""))
+            self.requests.save(
+                replace(claimed, status=Status.PENDING, decided_at=None, decided_by="", decided_by_name="")
+            )
             raise
+        if not company.enrolled:
+            # After the claim and the invitation, so a refused approval never enrols a company.
+            self.companies.set_enrolled(req.customer_number, True)
+            self._audit("company.enrolled", advisor, req.customer_number, req.customer_number, request_id=request_id)
         grant = self._grant(advisor, oid, req.email, req.customer_number, chosen, GrantKind.CUSTOMER, request_id)
         self._mail(
             "welcome",
@@ -184,7 +210,14 @@ class Onboarding:
             raise NotPending(str(req.status))
         try:
             saved: AccessRequest = self.requests.save(
-                replace(req, status=Status.REJECTED, decided_at=self.now, decided_by=advisor.actor, reason=reason)
+                replace(
+                    req,
+                    status=Status.REJECTED,
+                    decided_at=self.now,
+                    decided_by=advisor.actor,
+                    decided_by_name=advisor.name or advisor.email,
+                    reason=reason,
+                )
             )
         except StaleAccessRequest as exc:
             raise NotPending("changed") from exc

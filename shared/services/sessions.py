@@ -27,8 +27,11 @@ def sign_in(
     client: str,
     method: str,
 ) -> Session:
-    """Create the session after the identity was proven; activate invited grants."""
+    """Create the session after the identity was proven; activate invited grants and note the
+    sign-in on each grant the person holds (the advisor's "last sign-in")."""
     for grant in grants.for_person(principal.tid, principal.oid):
+        if grant.status is GrantStatus.REVOKED:
+            continue
         if grant.status is GrantStatus.INVITED:
             grants.put(replace(grant, status=GrantStatus.ACTIVE, activated_at=now))
             audit.append(
@@ -41,6 +44,7 @@ def sign_in(
                     customer_number=grant.customer_number,
                 )
             )
+        grants.signed_in(grant, now)
     session = sessions.create(principal, language, now)
     audit.append(
         AuditEvent(

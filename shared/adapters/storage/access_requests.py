@@ -4,6 +4,19 @@
 is a conditional write on the ETag, so an advisor's approval and a late verification can
 never overwrite each other. `verifytokens`: partition `verify`, row key = SHA-256 of the
 token — the token itself is only ever in the applicant's mail.
+
+The advisor's list reads a copy of each request kept for it in the same table:
+
+| PartitionKey      | RowKey                                  | read                              |
+| ----------------- | --------------------------------------- | --------------------------------- |
+| `request`         | request id                              | the request (authoritative)       |
+| `list-{status}`   | `{inverted created_at ms:013}-{id}`     | one status, newest first: a page  |
+|                   |                                         | is one range read, the cursor the |
+|                   |                                         | last RowKey; `words` serves `q`   |
+
+A listing copy is written after the request itself (the request decides; a crash in between
+leaves the list one step behind and the next save repairs it) and removed from the other
+statuses' partitions.
 """
 
 from __future__ import annotations
@@ -26,6 +39,7 @@ from shared.domain.access_request import (
     Status,
     dedupe_key,
 )
+from shared.domain.search import index_words, matches, query_words
 
 __all__ = [
     "AccessRequest",
@@ -40,6 +54,26 @@ REQUEST: Final = "request"
 VERIFY: Final = "verify"
 _ID = re.compile(r"[0-9a-f]{32}", re.ASCII)
 _HASH = re.compile(r"[0-9a-f]{64}", re.ASCII)
+_LIST_KEY = re.compile(r"[0-9]{13}-[0-9a-f]{32}", re.ASCII)
+_MAX_MS: Final = 10**13 - 1
+LIST_STATUSES: Final = tuple(s.value for s in Status)
+MAX_PAGE: Final = 200
+_SCAN_PAGE: Final = 1000  # a search reads the status partition in pages this large
+
+
+def list_key(req: AccessRequest) -> str:
+    """Ascending RowKey order is newest first."""
+    return f"{_MAX_MS - int(req.created_at.timestamp() * 1000):013d}-{req.request_id}"
+
+
+def valid_cursor(cursor: str) -> bool:
+    return bool(_LIST_KEY.fullmatch(cursor))
+
+
+def search_words(req: AccessRequest) -> list[str]:
+    """What `q` finds a request by: name, e-mail (whole and in parts), company, customer number."""
+    texts = [req.first_name, req.last_name, req.company_name, req.customer_number, req.email]
+    return [*index_words(texts), req.email.casefold()]
 
 
 def new_request_id() -> str:
@@ -101,10 +135,69 @@ class AccessRequestStore:
                 meta = self.table.create_entity(_to_entity(req))
         except (ResourceModifiedError, ResourceExistsError, ResourceNotFoundError) as exc:
             raise StaleAccessRequest(req.request_id) from exc
+        self._list(req)
         return replace(req, etag=meta.get("etag", ""))
+
+    def _list(self, req: AccessRequest) -> None:
+        """The listing copy under the request's status, and none under the others."""
+        key = list_key(req)
+        entity = {**_to_entity(req), "PartitionKey": f"list-{req.status}", "RowKey": key}
+        entity["request_id"] = req.request_id
+        entity["words"] = " ".join(search_words(req))
+        self.table.upsert_entity(entity, mode=UpdateMode.REPLACE)
+        for status in LIST_STATUSES:
+            if status != str(req.status):
+                try:
+                    self.table.delete_entity(f"list-{status}", key)
+                except ResourceNotFoundError:
+                    continue
+
+    def page(
+        self, status: str, q: str = "", limit: int = 25, cursor: str | None = None
+    ) -> tuple[list[AccessRequest], str | None]:
+        """One page of a status, newest first; `q`: every word a prefix of a searched word.
+
+        Without `q` one range read (`limit + 1` entities); with `q` the partition is read on
+        from the cursor until the page is full.
+        """
+        if status not in LIST_STATUSES:
+            raise ValueError("unknown status")
+        if cursor is not None and not valid_cursor(cursor):
+            raise ValueError("invalid cursor")
+        limit = max(1, min(limit, MAX_PAGE))
+        wanted = query_words(q)
+        flt = "PartitionKey eq @pk" + (" and RowKey gt @after" if cursor else "")
+        params: dict[str, Any] = {"pk": f"list-{status}", **({"after": cursor} if cursor else {})}
+        per_page = _SCAN_PAGE if wanted else limit + 1
+        found: list[tuple[str, AccessRequest]] = []
+        for entity in self.table.query_entities(flt, parameters=params, results_per_page=per_page):
+            if wanted and not matches(wanted, (entity.get("words") or "").split()):
+                continue
+            found.append((entity["RowKey"], _from_entity(entity)))
+            if len(found) > limit:
+                break
+        more = len(found) > limit
+        items = found[:limit]
+        return [r for _k, r in items], (items[-1][0] if more and items else None)
+
+    def count(self, status: str) -> int:
+        """How many requests have this status (keys only; one read per 1,000)."""
+        if status not in LIST_STATUSES:
+            raise ValueError("unknown status")
+        entities = self.table.query_entities(
+            "PartitionKey eq @pk", parameters={"pk": f"list-{status}"}, select=["RowKey"], results_per_page=1000
+        )
+        return sum(1 for _ in entities)
 
     def delete(self, request_id: str) -> None:
         if _ID.fullmatch(request_id):
+            found = self.get(request_id)
+            if found is not None:
+                for status in LIST_STATUSES:
+                    try:
+                        self.table.delete_entity(f"list-{status}", list_key(found))
+                    except ResourceNotFoundError:
+                        continue
             try:
                 self.table.delete_entity(REQUEST, request_id)
             except ResourceNotFoundError:
@@ -199,6 +292,7 @@ def _to_entity(req: AccessRequest) -> dict[str, Any]:
         "consent_version": req.consent_version,
         "created_at": req.created_at,
         "decided_by": req.decided_by,
+        "decided_by_name": req.decided_by_name,
         "reason": req.reason,
         "dedupe": dedupe_key(req.email, req.customer_number),
     }
@@ -211,7 +305,7 @@ def _to_entity(req: AccessRequest) -> dict[str, Any]:
 
 def _from_entity(entity: Any) -> AccessRequest:
     return AccessRequest(
-        request_id=entity["RowKey"],
+        request_id=entity.get("request_id") or entity["RowKey"],
         status=entity.get("status", Status.UNVERIFIED),
         company_name=entity.get("company_name", ""),
         customer_number=entity.get("customer_number", ""),
@@ -226,6 +320,7 @@ def _from_entity(entity: Any) -> AccessRequest:
         verified_at=entity.get("verified_at"),
         decided_at=entity.get("decided_at"),
         decided_by=entity.get("decided_by", ""),
+        decided_by_name=entity.get("decided_by_name", ""),
         reason=entity.get("reason", ""),
         etag=entity.metadata.get("etag", ""),
     )

@@ -68,6 +68,21 @@ class GrantStore:
             {**entity, "PartitionKey": _company_key(grant.customer_number)}, mode=UpdateMode.REPLACE
         )
 
+    def signed_in(self, grant: Grant, when: datetime) -> None:
+        """Note the person's sign-in on the company's copy (what the advisor's company page reads);
+        one merge, and nothing if the grant is gone meanwhile."""
+        try:
+            self.table.update_entity(
+                {
+                    "PartitionKey": _company_key(grant.customer_number),
+                    "RowKey": grant.grant_id,
+                    "last_signin_at": when,
+                },
+                mode=UpdateMode.MERGE,
+            )
+        except ResourceNotFoundError:
+            return
+
     def get(self, grant_id: str) -> Grant | None:
         match = _GRANT_ID.fullmatch(grant_id)
         if not match:
@@ -135,11 +150,14 @@ def _to_entity(grant: Grant) -> dict[str, Any]:
         "created_at": grant.created_at,
         "request_id": grant.request_id,
         "created_by": grant.created_by,
+        "created_by_name": grant.created_by_name,
     }
     if grant.activated_at is not None:
         entity["activated_at"] = grant.activated_at
     if grant.revoked_at is not None:
         entity["revoked_at"] = grant.revoked_at
+    if grant.last_signin_at is not None:
+        entity["last_signin_at"] = grant.last_signin_at
     return entity
 
 
@@ -162,4 +180,6 @@ def _from_entity(entity: Any) -> Grant:
         revoked_at=_dt(entity.get("revoked_at")),
         request_id=entity.get("request_id", ""),
         created_by=entity.get("created_by", ""),
+        created_by_name=entity.get("created_by_name", ""),
+        last_signin_at=_dt(entity.get("last_signin_at")),
     )

@@ -1,8 +1,15 @@
 """Which links and ZIP downloads were issued for each document (Table `doclinks`).
 
-The audit log answers "what happened on day X"; a withdrawal needs the opposite view,
-"who received document Y", in one partition read — so each issue is also written here,
-partitioned by document id.
+The audit log answers "what happened on day X"; a withdrawal and the advisor's proof of
+delivery need the opposite view, "who received document Y", in one partition read — so
+each issue is also written here:
+
+| PartitionKey        | RowKey                          | read                                  |
+| ------------------- | ------------------------------- | ------------------------------------- |
+| `{doc_id}`          | `{issued_at:%Y%m%dT%H%M%S%f}_{r}` | one document's deliveries (withdraw,  |
+|                     |                                 | proof of delivery)                    |
+| `c-{customer}`      | the same RowKey                 | a company's deliveries for a date     |
+|                     |                                 | range: one RowKey range read (CSV)    |
 """
 
 from __future__ import annotations
@@ -11,12 +18,13 @@ import contextlib
 import re
 import secrets
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient
 
+from shared.domain.companies import valid_customer_number
 from shared.domain.issued_links import IssuedLink
 
 # Document ids are lowercase base32 (SPEC 4); nothing else may become a partition key.
@@ -53,7 +61,27 @@ class LinkLog:
         }
         if link.expires_at is not None:
             entity["expires_at"] = link.expires_at
+        if link.line:
+            entity["line"], entity["doc_type"] = link.line, link.doc_type
         self.table.create_entity(entity)
+        if valid_customer_number(link.customer_number):
+            self.table.create_entity({**entity, "PartitionKey": f"c-{link.customer_number}", "doc_id": link.doc_id})
+
+    def for_company(self, customer_number: str, start: date, end: date) -> Iterator[IssuedLink]:
+        """A company's deliveries from `start` to `end` (UTC days, inclusive), oldest first."""
+        if not valid_customer_number(customer_number):
+            return
+        entities = self.table.query_entities(
+            "PartitionKey eq @pk and RowKey ge @start and RowKey lt @end",
+            parameters={
+                "pk": f"c-{customer_number}",
+                "start": f"{start:%Y%m%d}",
+                "end": f"{end + timedelta(days=1):%Y%m%d}",
+            },
+            results_per_page=1000,
+        )
+        for entity in entities:
+            yield _from_entity(entity)
 
     def for_document(self, doc_id: str) -> list[IssuedLink]:
         try:
@@ -81,7 +109,7 @@ class LinkLog:
 def _from_entity(entity: Any) -> IssuedLink:
     expires = entity.get("expires_at")
     return IssuedLink(
-        doc_id=entity["PartitionKey"],
+        doc_id=entity.get("doc_id") or entity["PartitionKey"],
         kind=entity.get("kind", "link"),
         issued_at=entity["issued_at"],
         expires_at=expires if isinstance(expires, datetime) else None,
@@ -89,4 +117,6 @@ def _from_entity(entity: Any) -> IssuedLink:
         actor_email=entity.get("actor_email", ""),
         client=entity.get("client", ""),
         customer_number=entity.get("customer_number", ""),
+        line=entity.get("line", ""),
+        doc_type=entity.get("doc_type", ""),
     )

@@ -19,6 +19,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
 from shared.adapters.storage.filing_blobs import IncomingBlobs, TargetExists, copy_blob
+from shared.domain.companies import valid_customer_number
 from shared.domain.incoming import IncomingBlob
 from shared.domain.quarantine_summary import QuarantinedItem
 from shared.domain.refusals import Reason
@@ -78,8 +79,8 @@ class Quarantine:
         except ResourceNotFoundError:
             return None
 
-    def entries(self) -> list[QuarantinedDocument]:
-        """Everything in quarantine, newest first."""
+    def entries(self, prefix: str | None = None) -> list[QuarantinedDocument]:
+        """Everything in quarantine (or under `prefix`), newest first."""
         found = [
             QuarantinedDocument(
                 name=props.name,
@@ -90,7 +91,7 @@ class Quarantine:
                 size=int(props.size),
                 last_modified=props.last_modified,
             )
-            for props in self.container.list_blobs(include=["metadata"])
+            for props in self.container.list_blobs(name_starts_with=prefix, include=["metadata"])
         ]
         return sorted(found, key=lambda q: (q.quarantined_at, q.last_modified), reverse=True)
 
@@ -98,6 +99,11 @@ class Quarantine:
         """What the daily summary counts: each document's reason and when it was quarantined
         (the blob's own time for a copy older than the `quarantined_at` metadata)."""
         return [QuarantinedItem(e.reason, _arrival(e)) for e in self.entries()]
+
+    def for_company(self, customer_number: str) -> list[QuarantinedDocument]:
+        """What waits for one company: its blobs are named `{customer_number}/…` (SPEC 4), so a
+        prefix listing, not a scan of the container."""
+        return self.entries(f"{customer_number}/") if valid_customer_number(customer_number) else []
 
     @staticmethod
     def counts(entries: list[QuarantinedDocument]) -> Counter[str]:

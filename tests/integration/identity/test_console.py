@@ -46,7 +46,7 @@ def test_console_shows_grants_of_a_company(ctx: AppContext, http: Client) -> Non
     seed(ctx)
     login(Client(http.base_url), ctx, "eva@muster-ag.ch", grants=[("100001", ("IJM",))])
     login(http, ctx, "berater@versicherer.ch", roles=["Advisor"])
-    page = http.get("/advisor?lang=de&company=100001").text
+    page = http.get("/advisor/companies/100001?lang=de").text
     assert "eva@muster-ag.ch" in page and "Entziehen" in page and "Digitalen Service beenden" in page
 
 
@@ -55,7 +55,9 @@ def test_console_needs_a_session_and_the_role(ctx: AppContext, http: Client) -> 
     assert anonymous.status_code == 302 and anonymous.headers["Location"] == "/api/auth/login?lang=fr"
     login(http, ctx, "eva@muster-ag.ch")
     page = http.get("/advisor?lang=de")
-    assert page.status_code == 403 and "Advisor" in page.text and "Anna" not in page.text
+    # In the person's language, with the way back to their portal; never the English role name.
+    assert page.status_code == 403 and "Anna" not in page.text and "Advisor" not in page.text
+    assert "Zu Ihren Dokumenten" in page.text and 'href="/portal?lang=de"' in page.text
 
 
 def test_console_script_is_served(ctx: AppContext, http: Client) -> None:
