@@ -23,10 +23,11 @@
 
   // The message box of the card (request, grant row or form) that holds `el`.
   function box(el) {
-    var holder = el.closest("article, tr, form");
-    var found = holder && holder.querySelector(".card-message");
-    if (!found && holder && holder.tagName === "FORM") { found = holder.parentElement.querySelector(".card-message"); }
-    return found;
+    for (var node = el; node && node.querySelector; node = node.parentElement) {
+      var found = node.querySelector(".card-message");
+      if (found) { return found; }
+    }
+    return null;
   }
 
   function say(el, message, kind) {
