@@ -35,12 +35,12 @@ from bench.common import OpCounter, write_results
 from bench.portal import make_records, stats, timed
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.access_requests import LIST_STATUSES, access_request_store
-from shared.adapters.companies import company_store
-from shared.adapters.grants import grant_store
-from shared.adapters.index import document_index
-from shared.adapters.quarantine import quarantine
-from shared.adapters.storage import Storage
+from shared.adapters.storage.access_requests import LIST_STATUSES, access_request_store
+from shared.adapters.storage.clients import Storage
+from shared.adapters.storage.companies import company_store
+from shared.adapters.storage.grants import grant_store
+from shared.adapters.storage.index import document_index
+from shared.adapters.storage.quarantine import quarantine
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status

@@ -9,7 +9,6 @@ from typing import Any
 
 import azure.functions as func
 
-from functions.advisor_pages import page_preamble
 from shared import context
 from shared.adapters.mail.email_syntax import normalise_email
 from shared.adapters.rendering.templates import render
@@ -18,6 +17,7 @@ from shared.domain.companies import valid_customer_number
 from shared.domain.languages import normalise_language
 from shared.services import advisor as views
 from shared.services.onboarding import Onboarding
+from web.advisor_pages import page_preamble
 from web.auth_http import require_advisor
 from web.http import client_address, endpoint, html_response, json_response, read_body, read_json, redirect
 from web.problems import ValidationFailed

@@ -11,7 +11,6 @@ from datetime import date
 
 import azure.functions as func
 
-from functions.advisor_pages import page_preamble
 from shared import context
 from shared.adapters.rendering.templates import render
 from shared.adapters.storage.companies import company_store
@@ -29,6 +28,7 @@ from shared.services.advisor_company import (
     deliveries_csv,
     document_deliveries,
 )
+from web.advisor_pages import page_preamble
 from web.auth_http import require_advisor
 from web.http import endpoint, html_response, json_response
 from web.problems import NotFound, ValidationFailed

@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from devhost.host import DevHost
-from shared.adapters.companies import company_store
+from shared.adapters.storage.companies import company_store
 from shared.context import AppContext
 from tests.integration.advisor.conftest import make_request, registry
 from tests.integration.portal.conftest import file_document
