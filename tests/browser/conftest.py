@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,3 +26,14 @@ def browser() -> Iterator[Browser]:
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """Browser contexts a test opens (one per person), closed after the test."""
+    opened: list[BrowserContext] = []
+    try:
+        yield opened
+    finally:
+        for item in opened:
+            item.close()

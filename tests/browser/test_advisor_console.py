@@ -6,7 +6,6 @@ a phone layout, and a customer who opens /advisor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,6 @@ pytestmark = pytest.mark.browser
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    try:
-        yield opened
-    finally:
-        for item in opened:
-            item.close()
 
 
 def _advisor(browser: Browser, contexts: list[BrowserContext], base: str, lang: str, phone: bool = False) -> Page:

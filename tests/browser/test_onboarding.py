@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +23,6 @@ from shared.domain.identity import GrantStatus
 pytestmark = pytest.mark.browser
 
 APPLICANT = "lea.meier@muster-ag.ch"
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    try:
-        yield opened
-    finally:
-        for item in opened:
-            item.close()
 
 
 def _open(browser: Browser, contexts: list[BrowserContext], locale: str) -> Page:
