@@ -93,15 +93,27 @@ class LinkLog:
 
 
     def issued_before(self, cutoff: datetime) -> Iterator[str]:
-        """Keys of records issued before `cutoff`: their documents are gone by then (retention)."""
+        """Keys of records issued before `cutoff`: their documents are gone by then (retention).
+
+        One key per issue, `{doc_id}/{row}/{customer}`: the company copy goes with it.
+        """
         entities = self.table.query_entities(
-            "issued_at lt @cutoff", parameters={"cutoff": cutoff}, select=["PartitionKey", "RowKey"]
+            "issued_at lt @cutoff",
+            parameters={"cutoff": cutoff},
+            select=["PartitionKey", "RowKey", "customer_number"],
         )
         for entity in entities:
-            yield f"{entity['PartitionKey']}/{entity['RowKey']}"  # "/" never occurs in these keys
+            if entity["PartitionKey"].startswith("c-"):
+                continue  # removed with its document's record
+            # "/" never occurs in these keys or in a customer number
+            yield f"{entity['PartitionKey']}/{entity['RowKey']}/{entity.get('customer_number') or ''}"
 
     def delete_key(self, key: str) -> None:
-        partition, _, row = key.partition("/")
+        """The company copy first: a sweep interrupted in between finds the record again."""
+        partition, row, customer_number = ([*key.split("/"), ""])[:3]
+        if valid_customer_number(customer_number):
+            with contextlib.suppress(ResourceNotFoundError):
+                self.table.delete_entity(f"c-{customer_number}", row)
         with contextlib.suppress(ResourceNotFoundError):
             self.table.delete_entity(partition, row)
 
