@@ -35,19 +35,15 @@ from bench.common import OpCounter, write_results
 from bench.portal import make_records, stats, timed
 from devhost.host import DevHost
 from shared import context
-from shared.adapters.storage.access_requests import LIST_STATUSES, access_request_store
+from shared.adapters.storage.access_requests import LIST_STATUSES
 from shared.adapters.storage.clients import Storage
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
-from shared.adapters.storage.index import document_index
-from shared.adapters.storage.quarantine import quarantine
 from shared.clock import SystemClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
 from shared.domain.companies import Company
 from shared.domain.identity import Grant, GrantKind, GrantStatus
 from shared.services import advisor as views
-from shared.services.advisor_company import DOCUMENTS_PER_LINE, CompanyPorts, company_at_a_glance
+from shared.services.advisor_company import DOCUMENTS_PER_LINE, company_at_a_glance
 from shared.settings import Settings
 from tests.support.azurite import start_azurite
 from tests.support.client import Client, fresh_app
@@ -62,13 +58,13 @@ STATUSES = (Status.PENDING,) * 4 + (Status.APPROVED,) * 4 + (Status.REJECTED,) +
 
 def seed(ctx: AppContext, requests: int, people: int) -> None:
     rng = random.Random(20261202)
-    companies = company_store(ctx)
+    companies = ctx.company_store
     for n in range(60):
         number = str(100001 + n)
         premium = 1_200_000 if n == 0 else rng.choice((120_000, 400_000, 900_000))
         companies.put(Company(number, f"Firma {number}", ("IJM", "LAA", "LAAC"), {"LAA": premium},
                               (f"firma-{number}.ch",), enrolled=n % 3 == 0))
-    store = access_request_store(ctx)
+    store = ctx.access_request_store
     now = datetime.now(UTC)
 
     def one(i: int) -> None:
@@ -86,7 +82,7 @@ def seed(ctx: AppContext, requests: int, people: int) -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(one, range(requests)))
-    grants = grant_store(ctx)
+    grants = ctx.grant_store
     for i in range(people):
         grants.put(Grant(
             grant_id=f"{COMPANY}-{i:016x}", tid="bench-tenant", oid=f"oid-{i:06d}", email=f"person{i}@firma-100001.ch",
@@ -96,11 +92,11 @@ def seed(ctx: AppContext, requests: int, people: int) -> None:
             activated_at=now - timedelta(days=i), created_by="bench", created_by_name="Berater",
             last_signin_at=now - timedelta(hours=i),
         ))
-    document_index(ctx).put_many(make_records(600, now))
+    ctx.document_index.put_many(make_records(600, now))
     incoming = ctx.storage.container("incoming")
     for i in range(5):
         incoming.upload_blob(f"{COMPANY}/LAA/letter/2026-02-0{i + 1}_Q-{i}.pdf", b"%PDF-1.4 bench", overwrite=True)
-        quarantine(ctx).container.upload_blob(
+        ctx.quarantine.container.upload_blob(
             f"{COMPANY}/LAA/letter/2026-02-0{i + 1}_Q-{i}.pdf", b"%PDF-1.4 bench",
             metadata={"reason": "unknown_doc_type", "detail": "bench", "quarantined_at": now.isoformat()},
             overwrite=True,
@@ -192,9 +188,9 @@ def main() -> None:
         context.install(ctx)
         print(f"seeding {args.requests} requests, {args.people} people ...", flush=True)
         seed(ctx, args.requests, args.people)
-        store, companies = access_request_store(ctx), company_store(ctx)
+        store, companies = ctx.access_request_store, ctx.company_store
         first = views.list_requests("pending", store, companies, THRESHOLD)
-        ports = CompanyPorts(company_store(ctx), grant_store(ctx), document_index(ctx), quarantine(ctx), THRESHOLD)
+        ports = ctx.company_ports()
         n = args.samples
         results: dict[str, Any] = {
             "requests_page_service": measure(counter, lambda: views.list_requests(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,3 +24,11 @@ class OpCounter:
     def hook(self, _response: Any) -> None:
         with self._lock:
             self.count += 1
+
+
+def write_results(stem: str, report: Any) -> Path:
+    """Write a run's JSON to bench/results/<stem>-<UTC time>.json (git-ignored)."""
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{stem}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    return out

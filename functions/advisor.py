@@ -12,7 +12,7 @@ import azure.functions as func
 from shared import context
 from shared.adapters.mail.email_syntax import normalise_email
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.access_requests import MAX_PAGE, valid_cursor
+from shared.domain.access_request import MAX_LIST_PAGE, valid_list_cursor
 from shared.domain.companies import valid_customer_number
 from shared.domain.languages import normalise_language
 from shared.services import advisor as views
@@ -66,11 +66,11 @@ def _listing(req: func.HttpRequest, status: str) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if len(q) > 200:
         errors["q"] = "too_long"
-    if cursor is not None and not valid_cursor(cursor):
+    if cursor is not None and not valid_list_cursor(cursor):
         errors["cursor"] = "invalid"
     raw_limit = (req.params.get("limit") or str(views.PAGE_SIZE)).strip()
     limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() else 0
-    if not 1 <= limit <= MAX_PAGE:
+    if not 1 <= limit <= MAX_LIST_PAGE:
         errors["limit"] = "invalid"
     if errors:
         raise ValidationFailed("The input is not valid.", errors=errors)
@@ -176,7 +176,7 @@ def console(req: func.HttpRequest) -> func.HttpResponse:
     status = status if status in views.LISTABLE else "pending"
     q = (req.params.get("q") or "").strip()[:200]
     cursor = (req.params.get("cursor") or "").strip()
-    cursor = cursor if valid_cursor(cursor) else ""
+    cursor = cursor if valid_list_cursor(cursor) else ""
     page = page_preamble(req, "/advisor", {"status": status, **({"q": q} if q else {})})
     if page.response is not None:
         return page.response

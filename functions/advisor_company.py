@@ -13,17 +13,8 @@ import azure.functions as func
 
 from shared import context
 from shared.adapters.rendering.templates import render
-from shared.adapters.storage.companies import company_store
-from shared.adapters.storage.grants import grant_store
-from shared.adapters.storage.index import document_index
-from shared.adapters.storage.link_log import link_log
-from shared.adapters.storage.quarantine import quarantine
-from shared.context import AppContext
 from shared.services.advisor_company import (
     MAX_CSV_DAYS,
-    CompanyNotFound,
-    CompanyPorts,
-    DocumentNotFound,
     company_at_a_glance,
     deliveries_csv,
     document_deliveries,
@@ -31,34 +22,17 @@ from shared.services.advisor_company import (
 from web.advisor_pages import page_preamble
 from web.auth_http import require_advisor
 from web.http import endpoint, html_response, json_response
-from web.problems import NotFound, ValidationFailed
+from web.problems import ValidationFailed
 
 bp = func.Blueprint()
 
 
-def _ports(ctx: AppContext) -> CompanyPorts:
-    return CompanyPorts(
-        companies=company_store(ctx),
-        grants=grant_store(ctx),
-        index=document_index(ctx),
-        quarantine=quarantine(ctx),
-        threshold_chf=ctx.settings.eligibility_threshold_chf,
-    )
-
-
 def _company(customer_number: str) -> dict[str, object]:
-    try:
-        return company_at_a_glance(_ports(context.current()), customer_number)
-    except CompanyNotFound as exc:
-        raise NotFound("No such company.") from exc
+    return company_at_a_glance(context.current().company_ports(), customer_number)
 
 
 def _deliveries(doc_id: str) -> dict[str, object]:
-    ctx = context.current()
-    try:
-        return document_deliveries(document_index(ctx), link_log(ctx), doc_id)
-    except DocumentNotFound as exc:
-        raise NotFound("No such document.") from exc
+    return document_deliveries(context.current().company_ports(), doc_id)
 
 
 def _day(req: func.HttpRequest, name: str, errors: dict[str, str]) -> date | None:
@@ -103,10 +77,7 @@ def company_deliveries_csv(req: func.HttpRequest) -> func.HttpResponse:
     require_advisor(req)
     customer_number = req.route_params.get("customer_number", "")
     start, end = _range(req)
-    ctx = context.current()
-    if company_store(ctx).get(customer_number) is None:
-        raise NotFound("No such company.")
-    body = deliveries_csv(link_log(ctx), customer_number, start, end)
+    body = deliveries_csv(context.current().company_ports(), customer_number, start, end)
     name = f"deliveries-{customer_number}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
     return func.HttpResponse(
         body,

@@ -15,8 +15,8 @@ from azure.core.exceptions import AzureError
 from shared.domain.access_request import InvalidForm
 from shared.domain.documents import DocumentGone
 from shared.domain.rate_limit import RateLimited
+from shared.services import advisor_company, onboarding
 from shared.services import documents as portal
-from shared.services import onboarding
 from shared.services.bulk_download import ArchiveTooLarge, TooManyDocuments, UnknownDocuments
 from shared.wiring.identity import InvitationsNotConfigured
 from web.problems import (
@@ -65,10 +65,17 @@ TABLE: dict[type[Exception], Translate] = {
     onboarding.NotFoundError: lambda exc: NotFound(f"No such {exc}."),
     onboarding.NotPending: lambda _: Conflict("The request is not pending."),
     onboarding.InvalidInput: lambda exc: ValidationFailed("The input is not valid.", errors=_errors(exc)),
+    onboarding.EnrolmentRequired: lambda _: Conflict(
+        'The company is not enrolled yet; confirm enrolling it with "enrol": true.',
+        errors={"enrol": "enrolment_required"},
+    ),
     onboarding.DirectoryUnavailable: lambda _: ServiceUnavailable(
         "The invitation could not be made; nothing was changed. Try again later."
     ),
     onboarding.OnboardingError: lambda _: HttpProblem(),
+    # the company at a glance and proof of delivery (shared/services/advisor_company.py)
+    advisor_company.CompanyNotFound: lambda _: NotFound("No such company."),
+    advisor_company.DocumentNotFound: lambda _: NotFound("No such document."),
     InvitationsNotConfigured: lambda _: ServiceUnavailable("Invitations are not configured."),
     # the access request (shared/domain/access_request.py, rate_limit.py)
     InvalidForm: lambda exc: ValidationFailed("Some fields need attention.", errors=_errors(exc)),

@@ -52,6 +52,15 @@ _TRUE = frozenset({"true", "on", "1", "yes"})
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{43}", re.ASCII)
 
 
+_LIST_CURSOR = re.compile(r"[0-9]{13}-[0-9a-f]{32}", re.ASCII)
+MAX_LIST_PAGE: Final = 200  # requests on one page of the advisor's list
+
+
+def valid_list_cursor(cursor: str) -> bool:
+    """The advisor list's cursor is the last RowKey of a page (inverted ms, then the id)."""
+    return bool(_LIST_CURSOR.fullmatch(cursor))
+
+
 class Status(StrEnum):
     UNVERIFIED = "unverified"
     PENDING = "pending"

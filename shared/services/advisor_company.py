@@ -65,6 +65,7 @@ class CompanyPorts:
     grants: CompanyGrants
     index: Index
     quarantine: Waiting
+    deliveries: Deliveries
     threshold_chf: int
 
 
@@ -133,14 +134,14 @@ def delivery_view(link: IssuedLink) -> dict[str, Any]:
     }
 
 
-def document_deliveries(index: Index, log: Deliveries, doc_id: str) -> dict[str, Any]:
+def document_deliveries(ports: CompanyPorts, doc_id: str) -> dict[str, Any]:
     """Proof of delivery: one point read of the index and one partition read of the link log."""
-    record = index.find(doc_id)
+    record = ports.index.find(doc_id)
     if record is None:
         raise DocumentNotFound(doc_id)
     return {
         "document": {**document_view(record), "customer_number": record.customer_number},
-        "deliveries": [delivery_view(x) for x in log.for_document(doc_id)],
+        "deliveries": [delivery_view(x) for x in ports.deliveries.for_document(doc_id)],
     }
 
 
@@ -152,12 +153,14 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def deliveries_csv(log: Deliveries, customer_number: str, start: date, end: date) -> str:
+def deliveries_csv(ports: CompanyPorts, customer_number: str, start: date, end: date) -> str:
     """One company's deliveries from `start` to `end` inclusive, oldest first, as CSV."""
+    if ports.companies.get(customer_number) is None:
+        raise CompanyNotFound(customer_number)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for link in log.for_company(customer_number, start, end):
+    for link in ports.deliveries.for_company(customer_number, start, end):
         row = (utc_iso(link.issued_at), link.doc_id, link.line, link.doc_type, link.kind, link.actor_email)
         writer.writerow([_cell(v) for v in row])
     return out.getvalue()

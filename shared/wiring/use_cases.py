@@ -19,6 +19,7 @@ from shared.adapters.storage.grants import new_grant_id
 from shared.adapters.storage.purges import minimisation_rules
 from shared.domain.retention import Rule
 from shared.services.access_requests import AccessPorts
+from shared.services.advisor_company import CompanyPorts
 from shared.services.bulk_download import ZipLimits, ZipPorts
 from shared.services.filing import FilingService
 from shared.services.links import LinkPorts
@@ -98,6 +99,18 @@ class UseCases(Identity):
             new_grant_id=new_grant_id,
             client=client,
             insurer_name=self.settings.insurer_name,
+            threshold_chf=self.settings.eligibility_threshold_chf,
+        )
+
+    def company_ports(self) -> CompanyPorts:
+        """What the advisor's company page and proof of delivery read."""
+        return CompanyPorts(
+            companies=self.company_store,
+            grants=self.grant_store,
+            index=self.document_index,
+            quarantine=self.quarantine,
+            deliveries=self.link_log,
+            threshold_chf=self.settings.eligibility_threshold_chf,
         )
 
     def link_ports(self) -> LinkPorts:

@@ -13,12 +13,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from devhost.host import DevHost
-from shared.adapters.storage.companies import company_store
 from shared.context import AppContext
-from tests.integration.advisor.conftest import make_request, registry
-from tests.integration.portal.conftest import file_document
+from tests.support.advisor import make_request, registry
 from tests.support.client import Client
 from tests.support.identity import login
+from tests.support.portal import file_document
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +86,7 @@ def test_request_list_and_decisions_at_the_card(
     bruno.locator("button.approve").click()
     bruno.locator(".card-message.done").wait_for()
     assert "Approved." in bruno.inner_text() and bruno.locator("button.approve").count() == 0
-    assert company_store(ctx).get("100002").enrolled is True  # type: ignore[union-attr]
+    assert ctx.company_store.get("100002").enrolled is True  # type: ignore[union-attr]
 
     # A rejection without a reason is explained at the card; with one, it is confirmed there.
     carla = page.locator(f'article[data-request-id="{made["carla"]}"]')
@@ -169,7 +168,7 @@ def test_company_page_confirmations_and_proof_of_delivery(
     form.locator("button.js-confirm-yes").click()
     form.locator(".card-message.done").wait_for()
     assert "beendet" in form.locator(".card-message").inner_text()
-    assert company_store(ctx).get("100001").enrolled is False  # type: ignore[union-attr]
+    assert ctx.company_store.get("100001").enrolled is False  # type: ignore[union-attr]
 
 
 def test_phone_layout_and_a_customer_at_the_console(

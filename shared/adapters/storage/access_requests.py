@@ -33,11 +33,13 @@ from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, Re
 from azure.data.tables import TableClient, UpdateMode
 
 from shared.domain.access_request import (
+    MAX_LIST_PAGE,
     OPEN_STATUSES,
     AccessRequest,
     StaleAccessRequest,
     Status,
     dedupe_key,
+    valid_list_cursor,
 )
 from shared.domain.search import index_words, matches, query_words
 
@@ -54,20 +56,14 @@ REQUEST: Final = "request"
 VERIFY: Final = "verify"
 _ID = re.compile(r"[0-9a-f]{32}", re.ASCII)
 _HASH = re.compile(r"[0-9a-f]{64}", re.ASCII)
-_LIST_KEY = re.compile(r"[0-9]{13}-[0-9a-f]{32}", re.ASCII)
 _MAX_MS: Final = 10**13 - 1
 LIST_STATUSES: Final = tuple(s.value for s in Status)
-MAX_PAGE: Final = 200
 _SCAN_PAGE: Final = 1000  # a search reads the status partition in pages this large
 
 
 def list_key(req: AccessRequest) -> str:
     """Ascending RowKey order is newest first."""
     return f"{_MAX_MS - int(req.created_at.timestamp() * 1000):013d}-{req.request_id}"
-
-
-def valid_cursor(cursor: str) -> bool:
-    return bool(_LIST_KEY.fullmatch(cursor))
 
 
 def search_words(req: AccessRequest) -> list[str]:
@@ -162,9 +158,9 @@ class AccessRequestStore:
         """
         if status not in LIST_STATUSES:
             raise ValueError("unknown status")
-        if cursor is not None and not valid_cursor(cursor):
+        if cursor is not None and not valid_list_cursor(cursor):
             raise ValueError("invalid cursor")
-        limit = max(1, min(limit, MAX_PAGE))
+        limit = max(1, min(limit, MAX_LIST_PAGE))
         wanted = query_words(q)
         flt = "PartitionKey eq @pk" + (" and RowKey gt @after" if cursor else "")
         params: dict[str, Any] = {"pk": f"list-{status}", **({"after": cursor} if cursor else {})}

@@ -6,22 +6,19 @@ import csv
 import io
 from datetime import timedelta
 
-from shared.adapters.storage.audit import audit_log
 from shared.clock import MutableClock
 from shared.context import AppContext
-from tests.integration.advisor.conftest import ADVISOR, make_request, registry
-from tests.integration.portal.conftest import file_document
+from tests.support.advisor import ADVISOR, make_request, registry
 from tests.support.client import Client
 from tests.support.identity import login
+from tests.support.portal import file_document
 
 CUSTOMER = "eva.keller@muster-ag.ch"
 
 
 def _quarantine(ctx: AppContext, name: str, data: bytes = b"%PDF-1.4 not filed") -> None:
-    from shared.wiring.filing import filing_service
-
     ctx.storage.container("incoming").upload_blob(name, data, overwrite=True)
-    assert filing_service(ctx).file(name).doc_id is None
+    assert ctx.filing_service.file(name).doc_id is None
 
 
 def test_company_at_a_glance(ctx: AppContext, clock: MutableClock, advisor: Client) -> None:
@@ -133,4 +130,4 @@ def test_advisor_reads_need_the_role(ctx: AppContext, http: Client) -> None:
         assert http.get(path).status_code == 403, path
     page = http.get("/advisor/companies/100001?lang=it")
     assert page.status_code == 403 and "Vai ai Suoi documenti" in page.text and "/portal?lang=it" in page.text
-    assert audit_log(ctx) is not None and ADVISOR not in page.text
+    assert ctx.audit_log is not None and ADVISOR not in page.text

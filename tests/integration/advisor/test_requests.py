@@ -3,17 +3,14 @@ approve: the contract, the threshold and explicit enrolment (SPEC 2 and 5)."""
 
 from __future__ import annotations
 
-from shared.adapters.storage.access_requests import access_request_store
-from shared.adapters.storage.audit import audit_log
-from shared.adapters.storage.companies import company_store
 from shared.context import AppContext
 from shared.domain.access_request import Status
-from tests.integration.advisor.conftest import make_request
+from tests.support.advisor import make_request
 from tests.support.client import Client
 
 
 def _actions(ctx: AppContext) -> list[str]:
-    return [e["action"] for e in audit_log(ctx).read_day(ctx.clock.now().date())]
+    return [e["action"] for e in ctx.audit_log.read_day(ctx.clock.now().date())]
 
 
 def test_newest_first_with_dates_and_counts(ctx: AppContext, advisor: Client) -> None:
@@ -35,8 +32,13 @@ def test_newest_first_with_dates_and_counts(ctx: AppContext, advisor: Client) ->
 def test_q_finds_by_name_email_company_and_customer_number(ctx: AppContext, advisor: Client) -> None:
     anna = make_request(ctx)
     luca = make_request(
-        ctx, first="Luca", last="Rossi", email="l.rossi@beispiel-gmbh.ch", customer_number="100002",
-        company_name="Beispiel GmbH", lines=("LAA",),
+        ctx,
+        first="Luca",
+        last="Rossi",
+        email="l.rossi@beispiel-gmbh.ch",
+        customer_number="100002",
+        company_name="Beispiel GmbH",
+        lines=("LAA",),
     )
     found = {
         q: [i["id"] for i in advisor.get("/api/advisor/requests", params={"status": "pending", "q": q}).json()["items"]]
@@ -96,7 +98,7 @@ def test_decisions_move_a_request_between_lists(ctx: AppContext, advisor: Client
     assert pending["items"] == [] and [i["id"] for i in approved["items"]] == [request_id]
     assert approved["counts"]["pending"] == 0 and approved["counts"]["approved"] == 1
     assert approved["items"][0]["decided_by_name"] == "Berater"  # the name from the token
-    access_request_store(ctx).delete(request_id)  # what retention's minimisation does
+    ctx.access_request_store.delete(request_id)  # what retention's minimisation does
     assert advisor.get("/api/advisor/requests?status=approved").json()["counts"]["approved"] == 0
 
 
@@ -124,9 +126,9 @@ def test_enrolment_needs_the_advisors_explicit_yes(ctx: AppContext, advisor: Cli
     assert item["approval"] == {"allowed": True, "reason": None, "needs_enrolment": True}
     refused = advisor.post(f"/api/advisor/requests/{request_id}/approve", json={"lines": ["LAA"]})
     assert refused.status_code == 409 and refused.json()["errors"] == {"enrol": "enrolment_required"}
-    assert company_store(ctx).get("100002").enrolled is False  # type: ignore[union-attr]
+    assert ctx.company_store.get("100002").enrolled is False  # type: ignore[union-attr]
     assert advisor.post(f"/api/advisor/requests/{request_id}/approve", json={"enrol": "yes"}).status_code == 422
     done = advisor.post(f"/api/advisor/requests/{request_id}/approve", json={"lines": ["LAA"], "enrol": True})
     assert done.status_code == 200
-    assert company_store(ctx).get("100002").enrolled is True  # type: ignore[union-attr]
+    assert ctx.company_store.get("100002").enrolled is True  # type: ignore[union-attr]
     assert "company.enrolled" in _actions(ctx)
