@@ -48,6 +48,8 @@ def _item(mail: OutboxMail) -> dict[str, object]:
         "kind": mail.kind,
         "language": mail.language,
         "status": mail.status,
+        "headers": mail.headers,
+        "view_url": f"/api/dev/outbox/{mail.mail_id}",
     }
 
 
@@ -74,3 +76,23 @@ def dev_outbox(req: func.HttpRequest) -> func.HttpResponse:
         json_url="/api/dev/outbox?view=json",
     )
     return html_response(page)
+
+
+# A mail's HTML as a mail client shows it: its inline styles must apply, scripts never run.
+MAIL_PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+@bp.route(route="api/dev/outbox/{mail_id}", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def dev_outbox_mail(req: func.HttpRequest) -> func.HttpResponse:
+    """One mail's HTML part (or `?part=text`), for reading and for the browser tests' screenshots."""
+    ctx = context.current()
+    if not ctx.settings.local_mode:
+        raise NotFound("No resource lives at this address.")
+    mail = ctx.outbox_store.get(req.route_params.get("mail_id", ""))
+    if mail is None:
+        raise NotFound("No such mail.")
+    if req.params.get("part") == "text":
+        headers = {"Cache-Control": "no-store"}
+        return func.HttpResponse(mail.text, mimetype="text/plain", charset="utf-8", headers=headers)
+    return html_response(mail.html, headers={"Content-Security-Policy": MAIL_PREVIEW_CSP})

@@ -23,6 +23,7 @@ from shared.services.documents import (
     resolve_scope,
 )
 from shared.services.links import Caller, Link, issue_link
+from shared.services.personal_state import state_json
 from web.auth_http import require_advisor
 from web.http import client_address, endpoint, json_response, read_json
 from web.portal_http import caller_for
@@ -47,7 +48,12 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
     if query.q and not words:
         raise InvalidInput({"q": "too_short"})
     page = list_documents(ctx.document_index, scope, query, words)
-    return json_response({"items": [item_json(r) for r in page.items], "next_cursor": page.next_cursor})
+    who = caller.principal
+    # The caller's own new/downloaded state: one range read of their partition (SPEC 7).
+    downloaded = ctx.doc_state_store.downloaded(who.tid, who.oid, [scope.customer_number]) if page.items else {}
+    now, new_days = ctx.clock.now(), ctx.settings.new_days
+    items = [{**item_json(r), **state_json(r, downloaded, now, new_days)} for r in page.items]
+    return json_response({"items": items, "next_cursor": page.next_cursor})
 
 
 @bp.route(route="api/documents/{doc_id}/link", methods=None, auth_level=func.AuthLevel.ANONYMOUS)

@@ -38,7 +38,14 @@ def deliver(ctx: context.AppContext) -> DeliveryReport | None:
     graph = ctx.graph_client
 
     def send(mail: OutboxMail) -> None:
-        graph.send([mail.to], mail.subject, mail.text, mail.html, message_id=message_id(mail, settings.mail_sender))
+        graph.send(
+            [mail.to],
+            mail.subject,
+            mail.text,
+            mail.html,
+            message_id=message_id(mail, settings.mail_sender),
+            headers=mail.headers,
+        )
 
     return deliver_pending(ctx.outbox_store, send, ctx.clock.now(), _temporary)
 

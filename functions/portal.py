@@ -16,6 +16,7 @@ from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
 from shared.domain.search import query_words
 from shared.services.documents import CompanyNotGranted, NoGrant
+from shared.services.personal_state import marks_for
 from shared.services.portal_view import build_view
 from web.auth_http import current_session, require_session
 from web.http import endpoint, html_response, read_form, redirect
@@ -73,10 +74,17 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
     except CompanyNotGranted:
         return html_response(render("portal/no_access.html", caller.language, reason="not_found", **common), 404)
     params = {"company": view.scope.customer_number, "line": view.line, "lang": caller.language}
+    who = caller.principal
+    marks = marks_for(
+        ctx.doc_state_store, ctx.recent_documents, who.tid, who.oid,
+        view.scope.customer_number, view.scope.lines, ctx.clock.now(), ctx.settings.new_days,
+    )
     body = render(
         "portal/page.html",
         caller.language,
         view=view,
+        marks=marks,
+        settings_url=_url("/portal/settings", lang=caller.language),
         warning_days=ctx.settings.expiry_warning_days,
         retention_days=ctx.settings.retention_days,
         fmt_day=lambda value: formatting.day(value, caller.language),

@@ -47,6 +47,9 @@ class Settings:
     consent_version: str = "2026-11"
     insurer_name: str = "Helvetia Muster Versicherungen"
     brand_colour: str = "#0b4f8a"
+    # The insurer's contact, at the end of every mail.
+    contact_email: str = "kundendienst@versicherer.ch"
+    contact_phone: str = "+41 58 000 00 00"
     default_advisor_email: str = "berater@versicherer.ch"
     tenant_id: str = ""
     client_id: str = ""
@@ -66,6 +69,10 @@ class Settings:
     quarantine_summary_to: str = ""
     quarantine_summary_language: str = "de"
     quarantine_summary_schedule: str = "0 0 6 * * *"
+    # Notifications: how long a document unopened counts as "new", and the digest timer's
+    # schedule (the host resolves `%PORTAL_DIGEST_SCHEDULE%` from the same app setting).
+    new_days: int = 30
+    digest_schedule: str = "0 0 6 * * *"
     zip_max_documents: int = 200
     zip_max_bytes: int = 500 * 1024 * 1024
     # Data minimisation periods (retention sweep); audit kept past its one-year immutability.
@@ -102,6 +109,7 @@ _INT_FIELDS = {
     "PORTAL_OUTBOX_TTL_DAYS": "outbox_ttl_days",
     "PORTAL_AUDIT_KEEP_DAYS": "audit_keep_days",
     "PORTAL_RETENTION_BATCH_SIZE": "retention_batch_size",
+    "PORTAL_NEW_DAYS": "new_days",
 }
 _STR_FIELDS = {
     "AzureWebJobsStorage": "storage_connection",
@@ -112,6 +120,8 @@ _STR_FIELDS = {
     "PORTAL_CONSENT_VERSION": "consent_version",
     "PORTAL_INSURER_NAME": "insurer_name",
     "PORTAL_BRAND_COLOUR": "brand_colour",
+    "PORTAL_CONTACT_EMAIL": "contact_email",
+    "PORTAL_CONTACT_PHONE": "contact_phone",
     "PORTAL_DEFAULT_ADVISOR_EMAIL": "default_advisor_email",
     "PORTAL_TENANT_ID": "tenant_id",
     "PORTAL_CLIENT_ID": "client_id",
@@ -127,6 +137,7 @@ _STR_FIELDS = {
     "PORTAL_QUARANTINE_SUMMARY_TO": "quarantine_summary_to",
     "PORTAL_QUARANTINE_SUMMARY_LANGUAGE": "quarantine_summary_language",
     "PORTAL_QUARANTINE_SUMMARY_SCHEDULE": "quarantine_summary_schedule",
+    "PORTAL_DIGEST_SCHEDULE": "digest_schedule",
 }
 
 

@@ -138,5 +138,7 @@ def render_verify(outcome: VerifyOutcome, lang: str, settings: Settings) -> str:
         "outcome": outcome.value,
         "message": gettext(lang, message),
         "form_url": form_url(lang),
+        "contact_email": settings.contact_email,
+        "contact_phone": settings.contact_phone,
     }
     return render("access_request/verify.html", lang, **context)

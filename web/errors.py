@@ -12,8 +12,10 @@ from collections.abc import Callable
 
 from azure.core.exceptions import AzureError
 
+from shared.adapters.identity.unsubscribe_tokens import UnsubscribeNotConfigured
 from shared.domain.access_request import InvalidForm
 from shared.domain.documents import DocumentGone
+from shared.domain.notifications import PreferenceError
 from shared.domain.rate_limit import RateLimited
 from shared.services import advisor_company, onboarding
 from shared.services import documents as portal
@@ -80,6 +82,9 @@ TABLE: dict[type[Exception], Translate] = {
     # the access request (shared/domain/access_request.py, rate_limit.py)
     InvalidForm: lambda exc: ValidationFailed("Some fields need attention.", errors=_errors(exc)),
     RateLimited: lambda exc: TooManyRequests(_retry_after(exc)),
+    # notification choices and the one-click unsubscribe (shared/domain/notifications.py)
+    PreferenceError: lambda exc: ValidationFailed("Some preferences are not valid.", errors=_errors(exc)),
+    UnsubscribeNotConfigured: lambda _: ServiceUnavailable("Unsubscribe links are not configured."),
     # storage that does not answer
     AzureError: lambda _: ServiceUnavailable("Storage does not answer."),
 }

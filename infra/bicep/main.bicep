@@ -74,6 +74,9 @@ param quarantineSummaryTo string = ''
 @description('Six-field NCRONTAB (UTC) of the daily quarantine summary.')
 param quarantineSummarySchedule string = '0 0 6 * * *'
 
+@description('Six-field NCRONTAB (UTC) of the notification digest and expiry reminder run.')
+param digestSchedule string = '0 0 6 * * *'
+
 @description('Header the Azure front end puts the client address in; empty = right-most X-Forwarded-For.')
 param clientIpHeader string = ''
 
@@ -147,6 +150,8 @@ var tableNames = [
   'docexpiry'
   'docids'
   'doclinks'
+  'docstate'
+  'notifyprefs'
   'filingclaims'
   'ratelimits'
   'outbox'
@@ -299,6 +304,7 @@ module settings 'modules/appsettings.bicep' = {
       PORTAL_OUTBOX_SCHEDULE: outboxSchedule
       PORTAL_QUARANTINE_SUMMARY_TO: quarantineSummaryTo
       PORTAL_QUARANTINE_SUMMARY_SCHEDULE: quarantineSummarySchedule
+      PORTAL_DIGEST_SCHEDULE: digestSchedule
       PORTAL_QUARANTINE_TTL_DAYS: string(quarantineTtlDays)
       PORTAL_REJECTED_REQUEST_TTL_DAYS: string(rejectedRequestTtlDays)
       PORTAL_UNVERIFIED_TTL_DAYS: string(unverifiedTtlDays)

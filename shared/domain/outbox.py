@@ -27,4 +27,20 @@ class OutboxMail:
     sent_at: datetime | None = None
     last_error: str = ""
     retry_at: datetime | None = None
+    # Extra RFC 5322 headers the sender adds (List-Unsubscribe and List-Unsubscribe-Post).
+    headers: dict[str, str] = field(default_factory=dict)
     etag: str = field(default="", compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class MailDraft:
+    """A rendered mail not stored yet, with the key that makes it once-only."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    language: str
+    kind: str
+    dedupe_key: str
+    headers: dict[str, str] = field(default_factory=dict)

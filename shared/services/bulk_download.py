@@ -22,7 +22,16 @@ from shared.services.documents import (
     PortalError,
     resolve_scope,
 )
-from shared.services.links import Audit, Caller, LinkRecorder, Nameable, file_name, received
+from shared.services.links import (
+    Audit,
+    Caller,
+    DownloadMarker,
+    LinkRecorder,
+    Nameable,
+    file_name,
+    mark_downloaded,
+    received,
+)
 
 
 class TooManyDocuments(PortalError):
@@ -53,6 +62,7 @@ class ZipPorts:
     audit: Audit
     links: LinkRecorder
     read_blob: Callable[[str], Iterable[bytes]]  # blob name -> its content in chunks
+    states: DownloadMarker | None = None
 
 
 def parse_ids(raw: Any, limits: ZipLimits) -> list[str]:
@@ -101,6 +111,7 @@ def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[DocumentRecord]
             )
         )
         ports.links.record(received(record, "zip", now, None, caller))
+    mark_downloaded(ports.states, caller, records, now, "zip")
 
 
 class _Sink:

@@ -5,6 +5,7 @@ link log (who received this document, with their address, for the advisor's with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -44,6 +45,12 @@ class LinkRecorder(Protocol):
     def record(self, link: IssuedLink) -> None: ...
 
 
+class DownloadMarker(Protocol):
+    """The person's own new/downloaded state (SPEC 2): issuing a link marks the document."""
+
+    def mark(self, tid: str, oid: str, records: Sequence[DocumentRecord], at: datetime, kind: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who asks, from where, in which language; the server decides all of it."""
@@ -68,6 +75,7 @@ class LinkPorts:
     audit: Audit
     links: LinkRecorder
     container: str  # the `documents` container's real name (prefix included)
+    states: DownloadMarker | None = None
 
 
 def received(record: DocumentRecord, kind: str, now: datetime, expires: datetime | None, caller: Caller) -> IssuedLink:
@@ -96,6 +104,13 @@ class Nameable(Protocol):
     def doc_date(self) -> date: ...
     @property
     def reference(self) -> str: ...
+
+
+def mark_downloaded(
+    states: DownloadMarker | None, caller: Caller, records: Sequence[DocumentRecord], now: datetime, kind: str
+) -> None:
+    if states is not None and records:
+        states.mark(caller.principal.tid, caller.principal.oid, records, now, kind)
 
 
 def file_name(record: Nameable, lang: str) -> str:
@@ -134,4 +149,5 @@ def issue_link(
         )
     )
     ports.links.record(received(record, "link", now, expires, caller))
+    mark_downloaded(ports.states, caller, [record], now, "link")
     return Link(url=signed.url, expires_at=expires, doc_id=record.doc_id)

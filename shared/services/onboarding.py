@@ -222,6 +222,14 @@ class Onboarding:
         except StaleAccessRequest as exc:
             raise NotPending("changed") from exc
         self._audit("request.rejected", advisor, request_id, req.customer_number)
+        # SPEC 2 "Rejection": the applicant learns it in their language, with the advisor's reason.
+        self._mail(
+            "rejection",
+            req.email,
+            req.language,
+            {"first_name": req.first_name, "last_name": req.last_name, "reason": reason},
+            dedupe=f"rejection:{request_id}",
+        )
         return saved
 
     def invite_third_party(

@@ -1,4 +1,4 @@
-"""Identity: Entra (msal), Graph, ID-token validation, the local directory, link signing."""
+"""Identity: Entra (msal), Graph, ID-token validation, the local directory, link and unsubscribe signing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from shared.adapters.identity.entra import EntraClient, configured, graph_scope
 from shared.adapters.identity.graph import GraphClient
 from shared.adapters.identity.sas import signer_for
 from shared.adapters.identity.tokens import IdTokenValidator, JwksCache, metadata_url
+from shared.adapters.identity.unsubscribe_tokens import unsubscribe_key
 from shared.services.links import Signer
 from shared.services.ports import Inviter
 from shared.wiring.stores import Stores
@@ -49,6 +50,11 @@ class Identity(Stores):
     @cached_property
     def link_signer(self) -> Signer:
         return signer_for(self.storage.blob_service, self.clock, local_mode=self.settings.local_mode)
+
+    @cached_property
+    def unsubscribe_key(self) -> bytes:
+        """Signs the one-click unsubscribe links (raises UnsubscribeNotConfigured without a secret)."""
+        return unsubscribe_key(self.settings)
 
     @property
     def inviter(self) -> Inviter:

@@ -8,6 +8,7 @@ from shared.adapters.identity.auth_flows import FlowStore
 from shared.adapters.storage.access_requests import AccessRequestStore, VerifyTokenStore
 from shared.adapters.storage.audit import AuditLog
 from shared.adapters.storage.companies import CompanyStore
+from shared.adapters.storage.doc_state import DocStateStore
 from shared.adapters.storage.documents import DocumentBlobs
 from shared.adapters.storage.filing_blobs import IncomingBlobs
 from shared.adapters.storage.filing_claims import ClaimStore
@@ -15,8 +16,10 @@ from shared.adapters.storage.grants import GrantStore
 from shared.adapters.storage.index import DocumentIndex
 from shared.adapters.storage.link_log import LinkLog
 from shared.adapters.storage.outbox import OutboxStore
+from shared.adapters.storage.preferences import PreferenceStore
 from shared.adapters.storage.quarantine import Quarantine
 from shared.adapters.storage.rate_limits import RateLimiter
+from shared.adapters.storage.recent_documents import RecentDocuments
 from shared.adapters.storage.sessions import SessionStore
 from shared.wiring.root import Root
 
@@ -83,3 +86,17 @@ class Stores(Root):
     @cached_property
     def link_log(self) -> LinkLog:
         return LinkLog(self.storage.table("doclinks"))
+
+    @cached_property
+    def doc_state_store(self) -> DocStateStore:
+        """Who downloaded what, per person (SPEC 2 "New and downloaded")."""
+        return DocStateStore(self.storage.table("docstate"))
+
+    @cached_property
+    def preference_store(self) -> PreferenceStore:
+        return PreferenceStore(self.storage.table("notifyprefs"))
+
+    @cached_property
+    def recent_documents(self) -> RecentDocuments:
+        """Documents by publication and deletion day, read through `docexpiry` (the digest's window)."""
+        return RecentDocuments(self.storage.table("docexpiry"), self.settings.retention_days)

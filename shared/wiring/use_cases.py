@@ -12,28 +12,38 @@ from typing import Any
 
 from shared.adapters.content.pdf import pdf_readable
 from shared.adapters.mail.email_syntax import normalise_email
+from shared.adapters.mail.notifications import draft
 from shared.adapters.mail.quarantine_summary import QuarantineSummaryMail
 from shared.adapters.mail.render import AccessMails, render_mail
 from shared.adapters.storage.access_requests import new_request_id
 from shared.adapters.storage.grants import new_grant_id
 from shared.adapters.storage.purges import minimisation_rules
+from shared.domain.notifications import Mail
+from shared.domain.outbox import MailDraft
 from shared.domain.retention import Rule
 from shared.services.access_requests import AccessPorts
 from shared.services.advisor_company import CompanyPorts
 from shared.services.bulk_download import ZipLimits, ZipPorts
+from shared.services.digest import DigestPorts, DigestReport, run_notifications
 from shared.services.filing import FilingService
 from shared.services.links import LinkPorts
 from shared.services.onboarding import Onboarding
-from shared.services.ports import Inviter
+from shared.services.ports import Inviter, MailRenderer
 from shared.services.quarantine_summary import SummaryResult, send_quarantine_summary
 from shared.services.retention_sweep import RETENTION_WORKERS, SweepReport, run_sweep
 from shared.services.withdrawal import WithdrawalPorts
+from shared.settings import Settings
 from shared.wiring.identity import Identity
 
 
-def _render(name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    mail = render_mail(name, lang, context)
-    return mail.subject, mail.text, mail.html
+def _renderer(settings: Settings) -> MailRenderer:
+    """Renders a mail in the one layout, with the insurer's brand and contact from `settings`."""
+
+    def render(name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:
+        mail = render_mail(name, lang, context, settings)
+        return mail.subject, mail.text, mail.html
+
+    return render
 
 
 class _InviterWhenUsed:
@@ -93,7 +103,7 @@ class UseCases(Identity):
             inviter=inviter,
             outbox=self.outbox_store,
             audit=self.audit_log,
-            render_mail=_render,
+            render_mail=_renderer(self.settings),
             portal_url=self.settings.base_url,
             now=self.clock.now(),
             new_grant_id=new_grant_id,
@@ -120,6 +130,7 @@ class UseCases(Identity):
             audit=self.audit_log,
             links=self.link_log,
             container=self.storage.container_name("documents"),
+            states=self.doc_state_store,
         )
 
     def zip_limits(self) -> ZipLimits:
@@ -127,7 +138,11 @@ class UseCases(Identity):
 
     def zip_ports(self) -> ZipPorts:
         return ZipPorts(
-            index=self.document_index, audit=self.audit_log, links=self.link_log, read_blob=self.document_blobs.chunks
+            index=self.document_index,
+            audit=self.audit_log,
+            links=self.link_log,
+            read_blob=self.document_blobs.chunks,
+            states=self.doc_state_store,
         )
 
     def withdrawal_ports(self) -> WithdrawalPorts:
@@ -177,3 +192,28 @@ class UseCases(Identity):
             self.outbox_store,
             self.clock,
         )
+
+    def digest_ports(self) -> DigestPorts:
+        companies = self.company_store
+        settings = self.settings
+
+        def company_name(number: str) -> str:
+            company = companies.get(number)
+            return company.name if company else number
+
+        def to_draft(mail: Mail) -> MailDraft:
+            return draft(mail, settings, self.unsubscribe_key)
+
+        return DigestPorts(
+            active_grants=self.grant_store.active_people,
+            preferences=self.preference_store.all,
+            recent=self.recent_documents,
+            states=self.doc_state_store,
+            outbox=self.outbox_store,
+            company_name=company_name,
+            draft=to_draft,
+        )
+
+    def notify_digest(self) -> DigestReport:
+        """The daily digest and expiry reminder run (timer `notify_digest`, benchmark, tests)."""
+        return run_notifications(self.digest_ports(), self.clock.now(), self.settings.expiry_warning_days)

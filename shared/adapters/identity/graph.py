@@ -7,13 +7,16 @@ never wait. Other 4xx are refusals and are not retried.
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import requests
+
+from shared.adapters.mail.mime import build_mime
 
 log = logging.getLogger("portal.graph")
 
@@ -75,13 +78,17 @@ class GraphClient:
         """The tenant the invited guests live in (the insurer's), i.e. their `tid` at sign-in."""
         return self._tenant
 
-    def _post(self, path: str, payload: dict[str, Any]) -> requests.Response:
+    def _post(self, path: str, payload: dict[str, Any] | None = None, mime: bytes = b"") -> requests.Response:
+        """POST JSON, or (`mime`) a base64 MIME message as `text/plain` — sendMail's MIME form."""
         url = f"{self.base_url}{path}"
         for attempt in range(1, self.max_attempts + 1):
             try:
-                resp = self.http.post(
-                    url, json=payload, headers={"Authorization": f"Bearer {self._token()}"}, timeout=30
-                )
+                headers = {"Authorization": f"Bearer {self._token()}"}
+                if mime:
+                    headers["Content-Type"] = "text/plain"
+                    resp = self.http.post(url, data=base64.b64encode(mime), headers=headers, timeout=30)
+                else:
+                    resp = self.http.post(url, json=payload, headers=headers, timeout=30)
             except requests.RequestException as exc:
                 if attempt == self.max_attempts:
                     raise GraphUnavailable("Graph unreachable") from exc
@@ -117,24 +124,22 @@ class GraphClient:
             raise GraphRefused(resp.status_code, "no_invited_user")
         return oid
 
-    def send(self, to: Sequence[str], subject: str, text: str, html: str, message_id: str = "") -> None:
-        """`POST /users/{sender}/sendMail` (202); the HTML body, the text part is for the outbox view."""
+    def send(
+        self,
+        to: Sequence[str],
+        subject: str,
+        text: str,
+        html: str,
+        message_id: str = "",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """`POST /users/{sender}/sendMail` (202) in MIME form: the plain-text and the HTML part, and
+        the one-click unsubscribe headers, which Graph's JSON form cannot carry (shared/adapters/mime.py).
+        MIME messages are saved to Sent Items by Graph; the portal's outbox is the record that counts."""
         if not self.sender:
             raise GraphRefused(0, "no_sender_configured")
-        message: dict[str, Any] = {
-            "subject": subject,
-            "body": {"contentType": "HTML", "content": html or text},
-            "toRecipients": [{"emailAddress": {"address": address}} for address in to],
-        }
-        if message_id:
-            message["internetMessageId"] = message_id
-        self._post(
-            f"/users/{urllib.parse.quote(self.sender, safe='@.')}/sendMail",
-            {
-                "message": message,
-                "saveToSentItems": False,
-            },
-        )
+        mime = build_mime(self.sender, to, subject, text, html, message_id, headers)
+        self._post(f"/users/{urllib.parse.quote(self.sender, safe='@.')}/sendMail", mime=mime)
 
 
 def _error_code(resp: requests.Response) -> str:

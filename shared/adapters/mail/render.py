@@ -26,8 +26,20 @@ class RenderedMail:
     language: str
 
 
-def render_mail(name: str, lang: str, context: dict[str, Any]) -> RenderedMail:
+def layout_context(settings: Settings) -> dict[str, Any]:
+    """What the one mail layout (mail/_layout.html, _footer.txt) needs: brand and contact."""
+    return {
+        "insurer_name": settings.insurer_name,
+        "brand_colour": settings.brand_colour,
+        "contact_email": settings.contact_email,
+        "contact_phone": settings.contact_phone,
+    }
+
+
+def render_mail(name: str, lang: str, context: dict[str, Any], settings: Settings | None = None) -> RenderedMail:
+    """Subject, plain text and HTML of one mail; `settings` fills the layout's brand and contact."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    context = {**layout_context(settings or Settings()), **context}
     subject = " ".join(render(f"mail/{name}/subject.txt", lang, **context).split())
     text = render(f"mail/{name}/body.txt", lang, **context).strip() + "\n"
     html = render(f"mail/{name}/body.html", lang, **context)
@@ -67,8 +79,10 @@ class AccessMails:
         self.settings = settings
 
     def confirmation(self, req: AccessRequest, link: str) -> RenderedMail:
-        return render_mail("access_confirm", req.language, access_confirm_context(req, link, self.settings))
+        context = access_confirm_context(req, link, self.settings)
+        return render_mail("access_confirm", req.language, context, self.settings)
 
     def advisor_notice(self, req: AccessRequest, company: Company | None) -> RenderedMail:
         # Advisors are insurer staff; their notices use the insurer's default language.
-        return render_mail("access_notice", DEFAULT_LANGUAGE, access_notice_context(req, company, self.settings))
+        context = access_notice_context(req, company, self.settings)
+        return render_mail("access_notice", DEFAULT_LANGUAGE, context, self.settings)

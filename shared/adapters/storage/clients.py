@@ -33,6 +33,8 @@ TABLES = (
     "docexpiry",
     "docids",
     "doclinks",
+    "docstate",
+    "notifyprefs",
     "filingclaims",
     "ratelimits",
     "outbox",

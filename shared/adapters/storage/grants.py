@@ -112,6 +112,15 @@ class GrantStore:
             return []
         return self._query(pk)
 
+    def active_people(self) -> list[Grant]:
+        """Every active grant, read from the person copies (`p_…`): the notification run's list
+        of who may see what, one query per run that grows with grants, not documents."""
+        entities = self.table.query_entities(
+            "PartitionKey ge @lo and PartitionKey lt @hi and status eq @status",
+            parameters={"lo": "p_", "hi": "p`", "status": GrantStatus.ACTIVE.value},
+        )
+        return [_from_entity(e) for e in entities]
+
     def revoked_before(self, cutoff: datetime) -> list[Grant]:
         """Grants revoked before `cutoff`, each once (retention's data minimisation; a scan of
         the revoked ones only, and the table is small)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import logging
 import secrets
 from dataclasses import replace
@@ -25,10 +26,10 @@ from typing import Any, Final
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
-from azure.data.tables import TableClient, UpdateMode
+from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from shared.clock import Clock
-from shared.domain.outbox import FAILED, PENDING, SENDING, SENT, OutboxMail
+from shared.domain.outbox import FAILED, PENDING, SENDING, SENT, MailDraft, OutboxMail
 
 log = logging.getLogger("portal.outbox")
 
@@ -43,6 +44,14 @@ _SEQUENCE = itertools.count()
 
 class OutboxError(Exception):
     """A mail cannot be stored (too large) or a state change lost a race."""
+
+
+def once_mail_id(anchor: datetime, dedupe_key: str) -> str:
+    """A mail id that is a function of its key: the insert itself is the claim, so a rerun, a
+    retry or a second instance writing the same mail fails instead of sending it twice. It
+    sorts by `anchor` (the run's day), newest first like the others."""
+    micros = int(anchor.timestamp() * 1_000_000)
+    return f"{_MAX_US - micros:016d}{hashlib.sha256(dedupe_key.encode('utf-8')).hexdigest()[:22]}"
 
 
 def new_mail_id(created: datetime) -> str:
@@ -103,6 +112,46 @@ class OutboxStore:
             return found
         log.info("outbox: enqueued %s mail %s", kind, mail_id)
         return replace(mail, etag=meta.get("etag", ""))
+
+    def enqueue_once(self, drafts: list[MailDraft], anchor: datetime) -> list[bool]:
+        """Store each draft unless its key was stored before: one batch write for one person's
+        mails (same partition), so the claim and the mail are one round trip. Returns, per
+        draft, whether it is new."""
+        if not drafts:
+            return []
+        now = self.clock.now()
+        mails = [
+            OutboxMail(
+                mail_id=once_mail_id(anchor, d.dedupe_key),
+                to=d.to,
+                subject=" ".join(d.subject.split()),
+                text=d.text,
+                html=d.html,
+                language=d.language,
+                kind=d.kind,
+                created=now,
+                retry_at=now,
+                headers=dict(d.headers),
+            )
+            for d in drafts
+        ]
+        for mail in mails:
+            if len(mail.text) > MAX_BODY_CHARS or len(mail.html) > MAX_BODY_CHARS:
+                raise OutboxError("mail body too large for the outbox")
+        if len(mails) > 1:
+            try:
+                self.table.submit_transaction([("create", _to_entity(m)) for m in mails])
+                return [True] * len(mails)
+            except TableTransactionError:
+                pass  # one of them exists already (a rerun): the batch failed whole; go one by one
+        created: list[bool] = []
+        for mail in mails:
+            try:
+                self.table.create_entity(_to_entity(mail))
+                created.append(True)
+            except ResourceExistsError:
+                created.append(False)
+        return created
 
     def get(self, mail_id: str) -> OutboxMail | None:
         if not mail_id.isalnum():
@@ -212,6 +261,8 @@ def _to_entity(mail: OutboxMail) -> dict[str, Any]:
         "attempts": mail.attempts,
         "last_error": mail.last_error,
     }
+    if mail.headers:
+        entity["headers"] = json.dumps(mail.headers, ensure_ascii=True)
     if mail.sent_at is not None:
         entity["sent_at"] = mail.sent_at
     if mail.retry_at is not None:
@@ -234,5 +285,16 @@ def _from_entity(entity: Any) -> OutboxMail:
         sent_at=entity.get("sent_at"),
         last_error=entity.get("last_error", ""),
         retry_at=entity.get("retry_at"),
+        headers=_headers(entity.get("headers")),
         etag=entity.metadata.get("etag", ""),
     )
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, str) or not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

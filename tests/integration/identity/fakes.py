@@ -9,6 +9,8 @@ the project's own client code end to end — nothing of ours is mocked.
 from __future__ import annotations
 
 import base64
+import email.parser
+import email.policy
 import hashlib
 import html
 import json
@@ -197,8 +199,17 @@ class FakeEntraGraph:
                     if failure:
                         self._send(failure[0], {"error": {"code": "Throttled"}}, failure[1])
                         return
+                    sender = urllib.parse.unquote(path.split("/")[3])
+                    if self.headers.get("Content-Type", "").startswith("text/plain"):
+                        # sendMail's MIME form: base64 of the whole message, as Graph takes it.
+                        parsed = email.parser.BytesParser(policy=email.policy.default).parsebytes(
+                            base64.b64decode(body, validate=True)
+                        )
+                        record: dict[str, Any] = {"mime": parsed}
+                    else:
+                        record = json.loads(body)
                     with fake.lock:
-                        fake.mails.append((urllib.parse.unquote(path.split("/")[3]), json.loads(body)))
+                        fake.mails.append((sender, record))
                     self._send(202)
                 else:
                     self._send(404, {"error": "not_found"})

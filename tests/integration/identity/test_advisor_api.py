@@ -149,6 +149,13 @@ def test_reject_with_reason(ctx: AppContext, advisor: Client) -> None:
     assert stored is not None and stored.status == Status.REJECTED and stored.reason == "Not employed there"
     assert "request.rejected" in actions(ctx)
     assert ctx.grant_store.for_company("100001") == []
+    # SPEC 2 "Rejection": a short mail in the applicant's language with the advisor's reason.
+    (mail,) = [m for m in ctx.outbox_store.recent(10) if m.kind == "rejection"]
+    assert mail.to == stored.email and mail.language == stored.language
+    assert "Not employed there" in mail.text and "Not employed there" in mail.html
+    assert ctx.settings.contact_email in mail.text and ctx.settings.contact_email in mail.html
+    assert advisor.post(f"/api/advisor/requests/{request_id}/reject", json={"reason": "again"}).status_code == 409
+    assert len([m for m in ctx.outbox_store.recent(10) if m.kind == "rejection"]) == 1
 
 
 def test_third_party_grant_follows_the_personal_address_rule(ctx: AppContext, advisor: Client) -> None:

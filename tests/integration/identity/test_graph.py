@@ -35,24 +35,36 @@ def test_invitation_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> Non
     assert posted[0][2]["Authorization"].startswith("Bearer app-token-")
 
 
-def test_send_mail_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
+def test_send_mail_is_mime_with_text_html_and_one_click_headers(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
+    """Graph's JSON form takes only `x-` headers, so the mail goes as MIME: both parts, and the
+    RFC 8058 headers a mail client needs for its unsubscribe button."""
+    unsubscribe = "<https://portal.example/api/notifications/unsubscribe?token=abc>"
     entra_ctx.graph_client.send(
-        ["anna@muster-ag.ch"], "Betreff", "text", "<p>html</p>", message_id="<x1@versicherer.ch>"
+        ["anna@muster-ag.ch"],
+        "Betreff Grüsse",
+        "Text für Sie",
+        "<p>html</p>",
+        message_id="<x1@versicherer.ch>",
+        headers={"List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
-    assert entra.mails == [
-        (
-            "portal@versicherer.ch",
-            {
-                "message": {
-                    "subject": "Betreff",
-                    "body": {"contentType": "HTML", "content": "<p>html</p>"},
-                    "toRecipients": [{"emailAddress": {"address": "anna@muster-ag.ch"}}],
-                    "internetMessageId": "<x1@versicherer.ch>",
-                },
-                "saveToSentItems": False,
-            },
-        )
-    ]
+    ((sender, record),) = entra.mails
+    message = record["mime"]
+    assert sender == "portal@versicherer.ch"
+    assert message["From"] == "portal@versicherer.ch" and message["To"] == "anna@muster-ag.ch"
+    assert message["Subject"] == "Betreff Grüsse" and message["Message-ID"] == "<x1@versicherer.ch>"
+    assert message["List-Unsubscribe"].strip() == unsubscribe  # folded onto its own line: long
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.get_content_type() == "multipart/alternative"
+    assert message.get_body(("plain",)).get_content().strip() == "Text für Sie"
+    assert message.get_body(("html",)).get_content().strip() == "<p>html</p>"
+    posted = [r for r in entra.requests if r[1].endswith("/sendMail")]
+    assert posted[0][2]["Content-Type"] == "text/plain"
+
+
+def test_a_mail_cannot_add_arbitrary_headers(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
+    with pytest.raises(ValueError):
+        entra_ctx.graph_client.send(["anna@muster-ag.ch"], "s", "t", "h", headers={"Bcc": "x@evil.example"})
+    assert entra.mails == []
 
 
 def test_429_and_5xx_are_retried_honouring_retry_after(

@@ -22,12 +22,12 @@ def test_pending_mails_are_sent_once(entra_ctx: AppContext, entra: FakeEntraGrap
     ids = _enqueue(entra_ctx, 3)
     report = deliver(entra_ctx)
     assert report is not None and report.sent == 3
-    assert sorted(m[1]["message"]["toRecipients"][0]["emailAddress"]["address"] for m in entra.mails) == [
+    assert sorted(m[1]["mime"]["To"] for m in entra.mails) == [
         "p0@muster-ag.ch",
         "p1@muster-ag.ch",
         "p2@muster-ag.ch",
     ]
-    assert {m[1]["message"]["internetMessageId"] for m in entra.mails} == {f"<{i}@versicherer.ch>" for i in ids}
+    assert {m[1]["mime"]["Message-ID"] for m in entra.mails} == {f"<{i}@versicherer.ch>" for i in ids}
     again = deliver(entra_ctx)
     assert again is not None and again.sent == 0 and len(entra.mails) == 3
     assert all(entra_ctx.outbox_store.get(i).status == SENT for i in ids)  # type: ignore[union-attr]

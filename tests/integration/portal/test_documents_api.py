@@ -106,6 +106,8 @@ def test_lists_only_granted_lines_newest_first(http: Client, ctx: AppContext, do
         "reference": "R123",
         "case_number": "UV-2026-77",
         "insured_person": "Jürg Müller",
+        "new": True,
+        "downloaded_at": None,
     }
     assert resp.json()["next_cursor"] is None
     # A line not granted gives nothing, never "all lines".
