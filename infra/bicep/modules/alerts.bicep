@@ -14,8 +14,8 @@ param functionAppHostName string
 @description('Where alerts go; empty = an action group without receivers (add them in the portal).')
 param alertEmail string = ''
 
-@description('Timer functions that must succeed at least once every 26 hours (retention; the quarantine digest once it exists).')
-param dailyTimerFunctions array = [ 'retention' ]
+@description('Timer functions that must succeed at least once every 26 hours (retention, the notification digest, the quarantine summary).')
+param dailyTimerFunctions array = [ 'retention', 'notify_digest', 'quarantine_summary' ]
 
 @description('Quarantined documents in one hour that count as unusual growth.')
 @minValue(1)
