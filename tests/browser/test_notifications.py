@@ -131,6 +131,11 @@ def _sample_mails(ctx: AppContext, clock: MutableClock, portal: dict[str, Any]) 
                                 "lines": ["LAA"]},
         "rejection": {"first_name": "Anna", "last_name": "Meier",
                       "reason": "Die Adresse gehört nicht zum Unternehmen; bitte die Geschäftsadresse verwenden."},
+        "access_notice": {"full_name": "Anna Meier", "customer_number": "100001", "registry_name": "Muster AG",
+                          "lines": ["IJM", "LAA"], "applicant_language": "de", "request_id": "r-2026-0001",
+                          "console_url": "http://127.0.0.1:7071/advisor"},
+        "quarantine_summary": {"day": "2026-03-03", "total": 3, "per_reason": [("unknown_company", 2), ("not_pdf", 1)],
+                               "recent": 1, "oldest_at": "2026-02-27 08:15", "oldest_days": 4},
     }
     for name, context in samples.items():
         mail = render_mail(name, "de", {"insurer_name": ctx.settings.insurer_name, **context}, ctx.settings)
@@ -142,14 +147,19 @@ def test_every_mail_as_its_recipient_sees_it(
     browser: Browser, portal: dict[str, Any], ctx: AppContext, clock: MutableClock, output_dir: Path
 ) -> None:
     ids = _sample_mails(ctx, clock, portal)
-    assert {"digest", "reminder", "access_confirm", "welcome", "third_party_welcome", "rejection"} <= set(ids)
+    assert {"digest", "reminder", "access_confirm", "welcome", "third_party_welcome", "rejection", "access_notice",
+            "quarantine_summary"} <= set(ids)
     context = browser.new_context(viewport=MAIL_DESKTOP)
     page = context.new_page()
     try:
         for kind, mail_id in sorted(ids.items()):
             page.set_viewport_size(MAIL_DESKTOP)
             page.goto(f"{portal['base']}/api/dev/outbox/{mail_id}")
-            assert page.locator("body").inner_text().strip()
+            shown = page.locator("body").inner_text()
+            # One layout: the insurer's header, the greeting; customers also get the contact.
+            assert ctx.settings.insurer_name in shown and "Freundliche Grüsse" in shown, kind
+            if kind not in ("access_notice", "quarantine_summary"):
+                assert ctx.settings.contact_email in shown, kind
             page.screenshot(path=str(output_dir / f"mail-{kind}.png"), full_page=True)
             page.set_viewport_size(PHONE)
             width = page.evaluate("document.documentElement.scrollWidth")

@@ -16,23 +16,11 @@ from typing import Any
 from shared.adapters.identity.unsubscribe_tokens import make_token
 from shared.adapters.mail.render import render_mail
 from shared.adapters.rendering.formatting import day
-from shared.adapters.rendering.i18n import gettext
+from shared.adapters.rendering.i18n import line_label
 from shared.domain.documents import type_name
-from shared.domain.lines import LINES
 from shared.domain.notifications import Mail, choice_of
 from shared.domain.outbox import MailDraft
 from shared.settings import Settings
-
-# The portal's own line names (catalog msgids), read in the reader's language.
-LINE_MSGIDS = {
-    "IJM": "Daily sickness allowance",
-    "LAA": "Accident insurance",
-    "LAAC": "Supplementary accident insurance",
-}
-
-
-def line_label(line: str, lang: str) -> str:
-    return gettext(lang, LINE_MSGIDS[line]) if line in LINES else line
 
 
 def groups(mail: Mail) -> list[dict[str, Any]]:

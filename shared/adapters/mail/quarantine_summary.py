@@ -29,4 +29,4 @@ class QuarantineSummaryMail:
 
     def render(self, summary: QuarantineSummary) -> RenderedMail:
         context = quarantine_summary_context(summary, self.settings)
-        return render_mail("quarantine_summary", self.settings.quarantine_summary_language, context)
+        return render_mail("quarantine_summary", self.settings.quarantine_summary_language, context, self.settings)

@@ -42,3 +42,17 @@ def translations(lang: str) -> Translations:
 
 def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
+
+
+# The portal's line names (catalog msgids): one naming for pages and mails.
+LINE_MSGIDS = {
+    "IJM": "Daily sickness allowance",
+    "LAA": "Accident insurance",
+    "LAAC": "Supplementary accident insurance",
+}
+
+
+def line_label(line: str, lang: str) -> str:
+    """A line as its reader names it, e.g. `Krankentaggeld (KTG)` (an unknown code as it is)."""
+    msgid = LINE_MSGIDS.get(line)
+    return gettext(lang, msgid) if msgid else line

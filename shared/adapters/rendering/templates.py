@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from shared.adapters.rendering.i18n import translations
+from shared.adapters.rendering.i18n import line_label, translations
 from shared.domain.languages import LANGUAGES
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -27,6 +27,7 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["lang"] = lang
+    env.filters["line_label"] = lambda line: line_label(line, lang)
     return env
 
 
