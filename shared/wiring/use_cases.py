@@ -168,6 +168,8 @@ class UseCases(Identity):
             outbox=self.outbox_store,
             links=self.link_log,
             audit=self.audit_log,
+            doc_states=self.doc_state_store,
+            choices=self.preference_store,
         )
 
     def sweep(self, **bounds: Any) -> SweepReport:

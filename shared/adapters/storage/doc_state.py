@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError
 
 from shared.domain.companies import valid_customer_number
@@ -85,3 +85,27 @@ class DocStateStore:
         keep = set(wanted)
         return {e["doc_id"]: e["downloaded_at"] for e in entities if e.get("customer_number") in keep}
 
+    def gone_before(self, cutoff: datetime) -> Iterator[str]:
+        """Keys of rows whose document is deleted by `cutoff` (retention removed it, or will
+        have by the end of this sweep): the marker has no purpose left. A filtered read of
+        the table, once a day, like the other minimisation rules."""
+        entities = self.table.query_entities(
+            "deletes_at lt @cutoff", parameters={"cutoff": cutoff}, select=["PartitionKey", "RowKey"]
+        )
+        for entity in entities:
+            yield f"{entity['PartitionKey']}/{entity['RowKey']}"  # "/" never occurs in these keys
+
+    def delete_key(self, key: str) -> None:
+        partition, _, row = key.partition("/")
+        with contextlib.suppress(ResourceNotFoundError):
+            self.table.delete_entity(partition, row)
+
+    def delete_person(self, person: str) -> int:
+        """Every row of one person (their access has ended): one partition read, then deletes."""
+        entities = self.table.query_entities(
+            "PartitionKey eq @pk", parameters={"pk": person}, select=["PartitionKey", "RowKey"]
+        )
+        keys = [f"{e['PartitionKey']}/{e['RowKey']}" for e in entities]
+        for key in keys:
+            self.delete_key(key)
+        return len(keys)

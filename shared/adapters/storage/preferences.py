@@ -56,3 +56,9 @@ class PreferenceStore:
         entities = self.table.query_entities("PartitionKey eq @pk", parameters={"pk": PARTITION})
         return {e["RowKey"]: _from_entity(e) for e in entities}
 
+    def delete(self, person: str) -> None:
+        """Forget a person's choices (their access has ended); safe to repeat."""
+        try:
+            self.table.delete_entity(PARTITION, _checked(person))
+        except (ResourceNotFoundError, ValueError):
+            return

@@ -17,12 +17,15 @@ from shared.adapters.storage.access_requests import (
     VerifyTokenStore,
 )
 from shared.adapters.storage.audit import AuditLog
+from shared.adapters.storage.doc_state import DocStateStore
 from shared.adapters.storage.grants import GrantStore
 from shared.adapters.storage.link_log import LinkLog
 from shared.adapters.storage.outbox import OutboxStore
+from shared.adapters.storage.preferences import PreferenceStore
 from shared.adapters.storage.rate_limits import RateLimiter
 from shared.adapters.storage.sessions import SessionStore
 from shared.domain.access_request import Status
+from shared.domain.notifications import person_key
 from shared.domain.retention import RATE_LIMIT_KEEP, Periods, Rule, audit_days_due
 from shared.settings import Settings
 
@@ -103,6 +106,43 @@ class RevokedGrants:
 
     def remove(self, key: str) -> None:
         self.store.delete(self._found[key])
+
+
+class FormerUsersNotificationState:
+    """A person's new/downloaded markers and notification choices once their access has ended:
+    everyone whose grant is revoked longer than the revoked-grant period and who holds no
+    active grant. Runs before `revoked_grants` removes the grant that names them."""
+
+    def __init__(self, grants: GrantStore, states: DocStateStore, choices: PreferenceStore, period: timedelta) -> None:
+        self.grants, self.states, self.choices, self.period = grants, states, choices, period
+
+    def due(self, now: datetime) -> Iterator[str]:
+        seen: set[str] = set()
+        for grant in self.grants.revoked_before(now - self.period):
+            try:
+                person = person_key(grant.tid, grant.oid)
+            except ValueError:
+                continue
+            if person not in seen and not self.grants.active_for(grant.tid, grant.oid):
+                seen.add(person)
+                yield person
+
+    def remove(self, key: str) -> None:
+        self.states.delete_person(key)
+        self.choices.delete(key)
+
+
+class DownloadMarksOfDeletedDocuments:
+    """`docstate` rows of documents past their deletion date: they go with the document."""
+
+    def __init__(self, states: DocStateStore) -> None:
+        self.states = states
+
+    def due(self, now: datetime) -> Iterator[str]:
+        return self.states.gone_before(now)
+
+    def remove(self, key: str) -> None:
+        self.states.delete_key(key)
 
 
 class ExpiredSessions:
@@ -196,6 +236,8 @@ def minimisation_rules(
     outbox: OutboxStore,
     links: LinkLog,
     audit: AuditLog,
+    doc_states: DocStateStore,
+    choices: PreferenceStore,
 ) -> list[Rule]:
     """Every minimisation rule, in the order the sweep applies them, each over the store that owns the data."""
     p = periods(settings)
@@ -204,11 +246,13 @@ def minimisation_rules(
         Rule("rejected_requests", RequestsInStatus(requests, Status.REJECTED, "decided_at", p.rejected_request)),
         Rule("unverified_requests", RequestsInStatus(requests, Status.UNVERIFIED, "created_at", p.unverified_request)),
         Rule("verify_tokens", SpentVerifyTokens(tokens, p.unverified_request)),
+        Rule("former_users_notifications", FormerUsersNotificationState(grants, doc_states, choices, p.revoked_grant)),
         Rule("revoked_grants", RevokedGrants(grants, p.revoked_grant)),
         Rule("sessions", ExpiredSessions(sessions, p.session_idle, p.session_absolute)),
         Rule("sign_in_flows", AbandonedSignIns(flows)),
         Rule("rate_limits", SpentRateLimits(rate_limits, p.rate_limit)),
         Rule("outbox", DeliveredMails(outbox, p.delivered_mail)),
         Rule("issued_links", IssuedLinkRecords(links, timedelta(days=settings.retention_days))),
+        Rule("download_marks", DownloadMarksOfDeletedDocuments(doc_states)),
         Rule("audit_days", OldAuditDays(audit, settings.audit_keep_days)),
     ]

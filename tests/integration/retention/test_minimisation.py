@@ -14,8 +14,10 @@ from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
 from shared.domain.audit import AuditEvent
+from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal
 from shared.domain.issued_links import IssuedLink
+from shared.domain.notifications import Frequency, Preferences, person_key
 from shared.domain.retention import MINIMISED_ACTION
 from shared.services.minimisation import minimise
 
@@ -200,3 +202,54 @@ def test_issued_link_records_go_once_older_than_the_retention_period(ctx: AppCon
     # the company's copy (CSV export of deliveries) goes with it
     company = list(log.for_company("100001", t0.date(), (t0 + timedelta(days=10)).date()))
     assert [x.issued_at for x in company] == [t0 + timedelta(days=10)]
+
+
+def test_download_marks_go_with_their_document(ctx: AppContext, clock: MutableClock) -> None:
+    """GIVEN a person downloaded two documents THEN each marker goes in the sweep past that document's deletion."""
+    t0 = clock.now()
+    states = ctx.doc_state_store
+    tid, oid = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+    early = record_for_marks("a", t0 + timedelta(days=10))
+    late = record_for_marks("b", t0 + timedelta(days=20))
+    states.mark(tid, oid, [early, late], t0, "zip")
+
+    assert run(ctx, early.deletes_at - SECOND)["download_marks"] == 0
+    assert run(ctx, early.deletes_at + SECOND)["download_marks"] == 1
+    assert set(states.downloaded(tid, oid, ["100001"])) == {late.doc_id}
+    assert run(ctx, late.deletes_at + SECOND)["download_marks"] == 1
+    assert states.downloaded(tid, oid, ["100001"]) == {}
+
+
+def test_a_former_users_markers_and_choices_go_with_their_last_grant(ctx: AppContext, clock: MutableClock) -> None:
+    """GIVEN Anna lost her only grant and Ben still has one THEN after the revoked-grant period Anna's
+    markers and choices go, Ben's stay; the grant itself goes in the same sweep."""
+    t0 = clock.now()
+    tid = "11111111-1111-4111-8111-111111111111"
+    anna, ben = "22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"
+    for oid, status in ((anna, GrantStatus.REVOKED), (ben, GrantStatus.REVOKED), (ben, GrantStatus.ACTIVE)):
+        ctx.grant_store.put(Grant(
+            grant_id=new_grant_id("100001"), tid=tid, oid=oid, email=f"{oid[:4]}@muster-ag.ch",
+            customer_number="100001", lines=("LAA",), kind=GrantKind.CUSTOMER, status=status,
+            created_at=t0 - timedelta(days=500), revoked_at=t0 if status == GrantStatus.REVOKED else None,
+            created_by="test",
+        ))
+        ctx.doc_state_store.mark(tid, oid, [record_for_marks("c", t0 + timedelta(days=300))], t0, "link")
+        ctx.preference_store.put(person_key(tid, oid), Preferences(Frequency.WEEKLY, False, "fr"))
+
+    assert run(ctx, t0 + timedelta(days=90) - SECOND)["former_users_notifications"] == 0
+    counts = run(ctx, t0 + timedelta(days=90) + SECOND)
+    assert counts["former_users_notifications"] == 1 and counts["revoked_grants"] == 2
+    assert ctx.doc_state_store.downloaded(tid, anna, ["100001"]) == {}
+    assert ctx.preference_store.get(person_key(tid, anna)) == Preferences()
+    assert ctx.doc_state_store.downloaded(tid, ben, ["100001"]) != {}
+    assert ctx.preference_store.get(person_key(tid, ben)).new_documents is Frequency.WEEKLY
+
+
+def record_for_marks(tag: str, deletes_at: datetime) -> DocumentRecord:
+    doc_id = (tag * 32)[:32]
+    return DocumentRecord(
+        doc_id=doc_id, customer_number="100001", line="LAA", doc_type="benefit_statement", doc_date=date(2026, 1, 5),
+        reference="R1", title="", case_number="", insured_person="", language="de", size=1000,
+        published_at=deletes_at - timedelta(days=365), deletes_at=deletes_at,
+        blob_name=f"100001/LAA/2026/{doc_id}.pdf", content_sha256="0" * 64, source_name="x.pdf",
+    )
