@@ -3,6 +3,7 @@ that an empty day sends nothing, and that a day's summary is sent once however o
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -67,7 +68,7 @@ def test_summary_counts_per_reason_names_the_oldest_and_no_document(
     assert "bad_date: 2" in mail.text and "unknown_customer: 1" in mail.text
     assert "Quarantined in the last 24 hours: 1" in mail.text
     assert f"Oldest waiting since: {oldest:%Y-%m-%d %H:%M} UTC (3 days)" in mail.text
-    assert "<code>bad_date</code></td><td style=\"text-align: right; padding: 4px 0;\">2</td>" in mail.html
+    assert re.search(r">bad_date</td>\s*<td [^>]*>2</td>", mail.html)
     for secret in ("R-1", "R-2", "Case-4711", "400001", "100001"):
         assert secret not in mail.text and secret not in mail.html and secret not in mail.subject
 
