@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
+from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantStatus
 from shared.domain.languages import DEFAULT_LANGUAGE
 from shared.domain.notifications import (
@@ -32,11 +33,14 @@ from shared.domain.notifications import (
     summarise,
     visible_to,
 )
+from shared.domain.outbox import MailDraft
 
 
 class _Recent(Protocol):
-    def published_between(self, start: datetime, end: datetime, customer_number: str | None = None) -> list[Any]: ...
-    def deleted_on(self, day: datetime, customer_numbers: set[str] | None = None) -> list[Any]: ...
+    def published_between(
+        self, start: datetime, end: datetime, customer_number: str | None = None
+    ) -> list[DocumentRecord]: ...
+    def deleted_on(self, day: datetime, customer_numbers: set[str] | None = None) -> list[DocumentRecord]: ...
 
 
 class _States(Protocol):
@@ -44,7 +48,7 @@ class _States(Protocol):
 
 
 class _Outbox(Protocol):
-    def enqueue_once(self, drafts: list[Any], anchor: datetime) -> list[bool]: ...
+    def enqueue_once(self, drafts: list[MailDraft], anchor: datetime) -> list[bool]: ...
 
 
 @dataclass
@@ -55,7 +59,7 @@ class DigestPorts:
     states: _States
     outbox: _Outbox
     company_name: Callable[[str], str]
-    draft: Callable[[Mail], Any]  # renders a Mail into an outbox draft (subject, bodies, headers)
+    draft: Callable[[Mail], MailDraft]  # renders a Mail into an outbox draft (subject, bodies, headers)
 
 
 @dataclass
@@ -104,7 +108,7 @@ def run_notifications(ports: DigestPorts, now: datetime, reminder_days: int) -> 
     wanted = [p for f, p in periods.items() if p is not None and any(
         choices.get(k, Preferences()).new_documents is f for k in everyone
     )]
-    published: list[Any] = []
+    published: list[DocumentRecord] = []
     if wanted:
         start = min(p.start for p in wanted)
         end = max(p.end for p in wanted)
