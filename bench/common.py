@@ -8,6 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobServiceClient
+
+from shared.adapters.storage.clients import Storage
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -32,3 +37,14 @@ def write_results(stem: str, report: Any) -> Path:
     out = RESULTS / f"{stem}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     return out
+
+
+def counted_storage(connection_string: str, counter: OpCounter, prefix: str = "bench") -> Storage:
+    """Blob and Table clients whose every response `counter` counts, containers and tables made."""
+    storage = Storage(
+        BlobServiceClient.from_connection_string(connection_string, raw_response_hook=counter.hook),
+        TableServiceClient.from_connection_string(connection_string, raw_response_hook=counter.hook),
+        prefix=prefix,
+    )
+    storage.ensure()
+    return storage

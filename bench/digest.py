@@ -26,11 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from azure.data.tables import TableServiceClient
-from azure.storage.blob import BlobServiceClient
-
-from bench.common import OpCounter, write_results
-from shared.adapters.storage.clients import Storage
+from bench.common import OpCounter, counted_storage, write_results
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
@@ -141,12 +137,7 @@ def run_scenario(stored: int, new: int, expiring: int, people: int) -> Scenario:
     counter = OpCounter()
     try:
         cs = azurite.connection_string
-        storage = Storage(
-            BlobServiceClient.from_connection_string(cs, raw_response_hook=counter.hook),
-            TableServiceClient.from_connection_string(cs, raw_response_hook=counter.hook),
-            prefix="bench",
-        )
-        storage.ensure()
+        storage = counted_storage(cs, counter)
         settings = Settings(storage_connection=cs, storage_prefix="bench", local_mode=True)
         ctx = AppContext(settings=settings, clock=MutableClock(RUN_AT), storage=storage)
         seed(ctx, stored, new, expiring, people)

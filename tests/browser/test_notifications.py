@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from devhost.host import DevHost
@@ -17,6 +16,7 @@ from shared.adapters.mail.render import render_mail
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
+from tests.support.axe import serious_violations
 from tests.support.identity import add_grant
 from tests.support.portal import file_document
 
@@ -24,15 +24,6 @@ DEMO = "demo.kunde@muster-ag.ch"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 MAIL_DESKTOP: ViewportSize = {"width": 800, "height": 900}
-
-
-def _serious(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def _sign_in(page: Page, base: str, path: str) -> None:
@@ -78,10 +69,10 @@ def test_badges_tab_counts_and_downloaded_on(browser: Browser, portal: dict[str,
         assert page.locator(".downloaded-on").all_inner_texts() == [
             f"Heruntergeladen am {portal['now']:%d.%m.%Y}"
         ]
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / "portal-new-badges-de.png"), full_page=True)
         page.set_viewport_size(PHONE)
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / "portal-new-badges-de-phone.png"), full_page=True)
     finally:
         context.close()
@@ -94,10 +85,10 @@ def test_settings_page(browser: Browser, portal: dict[str, Any], output_dir: Pat
     try:
         _sign_in(page, portal["base"], f"/portal/settings?lang={lang}")
         assert page.locator("#nd-daily").is_checked() and page.locator("#expiry_reminders").is_checked()
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"settings-{lang}.png"), full_page=True)
         page.set_viewport_size(PHONE)
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"settings-{lang}-phone.png"), full_page=True)
         page.locator("label[for=nd-weekly]").click()
         page.locator("label[for=expiry_reminders]").click()

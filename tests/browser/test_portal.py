@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from devhost.host import DevHost
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
+from tests.support.axe import serious_violations
 from tests.support.identity import add_grant
 from tests.support.portal import file_document
 
@@ -74,15 +74,6 @@ def _sign_in(page: Page, base: str) -> None:
     assert "/api/dev/login" in page.url  # redirected to sign-in, which is the dev page locally
     page.locator(f"button[data-email='{DEMO}']").click()
     page.wait_for_url("**/portal?lang=de")
-
-
-def _serious(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_sign_in_tabs_search_download(
@@ -193,10 +184,10 @@ def test_axe_no_serious_violations(browser: Browser, portal: dict[str, Any], out
         page.goto(f"{portal['base']}/portal?lang={lang}&line=LAAC")
         assert page.locator(".expiring-warning").count() == 1
         assert page.locator(".badge.expiring").count() == 1
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"portal-expiring-{lang}.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"portal-mobile-{lang}.png"), full_page=True)
     finally:
         context.close()
