@@ -12,11 +12,14 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from devhost.host import DevHost
+from shared.adapters.mail.notifications import draft
 from shared.adapters.mail.render import render_mail
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
+from shared.domain.notifications import Mail, daily_period, person_key, summarise
 from tests.support.axe import serious_violations
+from tests.support.filing import record
 from tests.support.identity import add_grant
 from tests.support.portal import file_document
 
@@ -158,5 +161,43 @@ def test_every_mail_as_its_recipient_sees_it(
             page.screenshot(path=str(output_dir / f"mail-{kind}-phone.png"), full_page=True)
         page.goto(f"{portal['base']}/api/dev/outbox?view=html")
         assert page.locator(".mail-header").count() >= 4  # List-Unsubscribe(-Post) of digest and reminder
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "it", "en"])
+def test_digest_and_reminder_fit_a_phone_in_every_language(
+    browser: Browser, portal: dict[str, Any], ctx: AppContext, output_dir: Path, lang: str
+) -> None:
+    """The longest line and type names (Italian, French) in the counts table, at 390 px: nothing
+    scrolls sideways, and the lines read as names in the reader's language."""
+    now = portal["now"]
+    records = [
+        record(n, customer=customer, line=line, doc_type=doc_type, published=now - timedelta(hours=20))
+        for n, (customer, line, doc_type) in enumerate(
+            [("100001", "LAAC", "benefit_statement"), ("100001", "IJM", "cover_confirmation"),
+             ("100002", "LAA", "waiting_letter"), ("100002", "LAA", "benefit_statement")]
+        )
+    ]
+    person = person_key("11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222")
+    names = {"100001": "Muster AG", "100002": "Beispiel Gesellschaft mit beschränkter Haftung"}
+    mails = [
+        Mail("digest", person, DEMO, lang, summarise(records), daily_period(now), None, names, f"d:{lang}"),
+        Mail("reminder", person, DEMO, lang, summarise(records, day_of="deletes_at"), None, now + timedelta(days=30),
+             names, f"r:{lang}"),
+    ]
+    drafts = [draft(m, ctx.settings, ctx.unsubscribe_key) for m in mails]
+    assert ctx.outbox_store.enqueue_once(drafts, now) == [True, True]
+    ids = {m.kind: m.mail_id for m in ctx.outbox_store.recent(10) if m.language == lang}
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        for kind, mail_id in sorted(ids.items()):
+            page.goto(f"{portal['base']}/api/dev/outbox/{mail_id}")
+            shown = page.locator("body").inner_text()
+            assert "LAAC" not in shown.replace("(LAAC)", "") and "Beispiel Gesellschaft" in shown, kind
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{kind} in {lang} scrolls sideways on a phone ({width}px)"
+            page.screenshot(path=str(output_dir / f"mail-{kind}-{lang}-phone.png"), full_page=True)
     finally:
         context.close()
