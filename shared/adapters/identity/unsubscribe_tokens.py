@@ -2,10 +2,12 @@
 
 token = base64url("{person}|{choice}") "." HMAC-SHA256(key, that payload), truncated to 128
 bits. Only the server can make one, and it switches off exactly the choice it names for
-exactly the person it names. The key is `PORTAL_UNSUBSCRIBE_SECRET`, else derived from the
-app's client secret under a label of its own (the same secret every instance shares); in
-local mode without either it is random per process, so old local links stop working after
-a restart.
+exactly the person it names. The key is `PORTAL_UNSUBSCRIBE_SECRET`, else derived under a
+label of its own from a secret every instance already shares and nobody rotates casually: the
+access form's key `PORTAL_FORM_SECRET` (in Key Vault), else the app's client secret. In local
+mode without any of them it is random per process, so old local links stop working after a
+restart. A mail's link must keep working for weeks: rotating the secret it derives from ends
+the links of mails already sent.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from shared.domain.notifications import Choice, person_key
 from shared.settings import Settings
 
 SECRET_SETTING: Final = "PORTAL_UNSUBSCRIBE_SECRET"  # noqa: S105 - the setting's name, not a secret
+FORM_SECRET_SETTING: Final = "PORTAL_FORM_SECRET"  # noqa: S105 - the setting's name, not a secret
 _LABEL: Final = b"portal/unsubscribe/v1"
 MAX_TOKEN_CHARS: Final = 400
 _LOCAL_KEY: Final = secrets.token_bytes(32)
@@ -31,13 +34,14 @@ class UnsubscribeNotConfigured(Exception):
 
 
 def unsubscribe_key(settings: Settings) -> bytes:
-    """The unsubscribe secret, else one derived from the app's client secret (shared by every
-    instance) under a label of its own, else (local mode only) a random key per process."""
+    """The unsubscribe secret; else one derived from the form secret or the client secret (shared
+    by every instance) under a label of its own; else (local mode only) a random key per process."""
     configured = settings.extra.get(SECRET_SETTING, "")
     if configured:
         return hashlib.sha256(configured.encode("utf-8")).digest()
-    if settings.client_secret:
-        return hmac.new(settings.client_secret.encode("utf-8"), _LABEL, hashlib.sha256).digest()
+    for shared in (settings.extra.get(FORM_SECRET_SETTING, ""), settings.client_secret):
+        if shared:
+            return hmac.new(shared.encode("utf-8"), _LABEL, hashlib.sha256).digest()
     if settings.local_mode:
         return _LOCAL_KEY
     raise UnsubscribeNotConfigured(f"{SECRET_SETTING} is not set")

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from shared.adapters.identity.unsubscribe_tokens import make_token, read_token
+from shared.adapters.identity.unsubscribe_tokens import (
+    UnsubscribeNotConfigured,
+    make_token,
+    read_token,
+    unsubscribe_key,
+)
 from shared.domain.notifications import (
     Choice,
     Frequency,
@@ -22,6 +27,7 @@ from shared.domain.notifications import (
     visible_to,
     weekly_period,
 )
+from shared.settings import Settings
 from tests.support.client import fresh_app
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -96,6 +102,21 @@ def test_unsubscribe_token_names_one_person_and_one_choice() -> None:
     forged = make_token(b"x" * 32, "tenant-1_oid-1", Choice.NEW_DOCUMENTS).split(".")[0] + "." + mac
     assert read_token(key, forged) is None
     assert read_token(key, "") is None and read_token(key, "a" * 1000) is None
+
+
+def test_unsubscribe_key_comes_from_a_secret_every_instance_shares() -> None:
+    """Azure without a client secret (managed identity) still has the form secret from Key Vault;
+    each source gives its own key, never the secret itself; only local mode may make one up."""
+    own = unsubscribe_key(Settings(local_mode=False, extra={"PORTAL_UNSUBSCRIBE_SECRET": "u" * 40}))
+    form = unsubscribe_key(Settings(local_mode=False, extra={"PORTAL_FORM_SECRET": "f" * 40}))
+    client = unsubscribe_key(Settings(local_mode=False, client_secret="c" * 40))
+    assert len({own, form, client}) == 3
+    assert form == unsubscribe_key(Settings(local_mode=False, client_secret="c" * 40,
+                                            extra={"PORTAL_FORM_SECRET": "f" * 40}))
+    assert b"f" * 40 not in form and b"c" * 40 not in client
+    assert len(unsubscribe_key(Settings(local_mode=True))) == 32
+    with pytest.raises(UnsubscribeNotConfigured):
+        unsubscribe_key(Settings(local_mode=False))
 
 
 def test_digest_timer_schedule_is_an_app_setting_everywhere() -> None:
