@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 AZURE_MARKERS = ("WEBSITE_SITE_NAME", "WEBSITE_INSTANCE_ID")
+CLIENT_AUTH_MODES = ("managed_identity", "secret")
 
 
 class SettingsError(ValueError):
@@ -53,7 +54,12 @@ class Settings:
     default_advisor_email: str = "berater@versicherer.ch"
     tenant_id: str = ""
     client_id: str = ""
+    # How the app registration proves itself to Entra: "managed_identity" (a client assertion
+    # from the function app's identity, federated credential; no secret) or the fallback "secret".
+    client_auth: str = "managed_identity"
     client_secret: str = ""
+    # A user-assigned identity's client id; empty = the system-assigned identity.
+    managed_identity_client_id: str = ""
     authority_host: str = "https://login.microsoftonline.com"
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     mail_sender: str = ""
@@ -125,7 +131,9 @@ _STR_FIELDS = {
     "PORTAL_DEFAULT_ADVISOR_EMAIL": "default_advisor_email",
     "PORTAL_TENANT_ID": "tenant_id",
     "PORTAL_CLIENT_ID": "client_id",
+    "PORTAL_CLIENT_AUTH": "client_auth",
     "PORTAL_CLIENT_SECRET": "client_secret",
+    "PORTAL_MANAGED_IDENTITY_CLIENT_ID": "managed_identity_client_id",
     "PORTAL_AUTHORITY_HOST": "authority_host",
     "PORTAL_GRAPH_BASE_URL": "graph_base_url",
     "PORTAL_MAIL_SENDER": "mail_sender",
@@ -161,5 +169,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     ttl = values.get("link_ttl_seconds", 300)
     if not 1 <= ttl <= 600:
         raise SettingsError("PORTAL_LINK_TTL_SECONDS must be between 1 and 600")
+    auth = values.get("client_auth", "managed_identity")
+    if auth not in CLIENT_AUTH_MODES:
+        raise SettingsError("PORTAL_CLIENT_AUTH must be managed_identity or secret")
+    if auth == "secret" and not values.get("client_secret"):
+        raise SettingsError("PORTAL_CLIENT_AUTH=secret needs PORTAL_CLIENT_SECRET (a Key Vault reference)")
     values["extra"] = {k: v for k, v in source.items() if k.startswith("PORTAL_")}
     return Settings(**values)

@@ -1,4 +1,5 @@
-"""Identity: Entra (msal), Graph, ID-token validation, the local directory, link and unsubscribe signing."""
+"""Identity: the managed identity's tokens, Entra (msal), Graph, ID-token validation, the
+local directory, link and unsubscribe signing."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from functools import cached_property
 
 from shared.adapters.identity.dev_directory import DevDirectory
 from shared.adapters.identity.entra import EntraClient, configured, graph_scope
-from shared.adapters.identity.graph import GraphClient
+from shared.adapters.identity.graph import GraphClient, GraphUnavailable
+from shared.adapters.identity.managed_identity import (
+    ManagedIdentityTokens,
+    ManagedIdentityUnavailable,
+    default_credential,
+)
 from shared.adapters.identity.sas import signer_for
 from shared.adapters.identity.tokens import IdTokenValidator, JwksCache, metadata_url
 from shared.adapters.identity.unsubscribe_tokens import unsubscribe_key
@@ -21,16 +27,29 @@ class InvitationsNotConfigured(Exception):
 
 class Identity(Stores):
     @cached_property
+    def managed_identity(self) -> ManagedIdentityTokens:
+        client_id = self.settings.managed_identity_client_id
+        return ManagedIdentityTokens(self.clock.now, lambda: default_credential(client_id))
+
+    @cached_property
     def entra_client(self) -> EntraClient:
-        return EntraClient(self.settings, self.identity_http)
+        return EntraClient(self.settings, self.identity_http, self.managed_identity.client_assertion)
 
     @cached_property
     def graph_client(self) -> GraphClient:
+        """Graph with the managed identity's own token (it holds User.Invite.All and Mail.Send)."""
         s = self.settings
-        entra = self.entra_client
+        identity = self.managed_identity
+
+        def token() -> str:
+            try:
+                return identity.token(graph_scope(s.graph_base_url))
+            except ManagedIdentityUnavailable as exc:  # a temporary failure to the outbox and approvals
+                raise GraphUnavailable("no managed identity token for Graph") from exc
+
         return GraphClient(
             s.graph_base_url,
-            lambda: entra.app_token(graph_scope(s.graph_base_url)),
+            token,
             self.identity_http,
             sender=s.mail_sender,
             tenant=s.tenant_id,

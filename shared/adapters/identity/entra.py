@@ -1,10 +1,14 @@
-"""Entra ID through msal: the sign-in code flow (PKCE, claims request) and app tokens for Graph.
+"""Entra ID through msal: the sign-in code flow (PKCE, claims request) and the end-session URL.
 
-Two uses, two lifetimes:
-- sign-in: a fresh ConfidentialClientApplication per login, so users' tokens never pile
-  up in a process-wide cache; discovery documents are shared through msal's `http_cache`;
-- Graph: one long-lived client-credentials application whose token msal caches and
-  renews itself.
+A fresh ConfidentialClientApplication per login, so users' tokens never pile up in a
+process-wide cache; discovery documents are shared through msal's `http_cache`.
+
+The app registration proves itself without a secret by default: msal calls
+`client_assertion()` whenever it sends a token request, and that is a token of the function
+app's managed identity for `api://AzureADTokenExchange`, which the app registration trusts
+through a federated identity credential (docs/azure-identity.md). A client secret is only
+the explicit fallback `PORTAL_CLIENT_AUTH=secret`. Graph does not go through here: the
+managed identity calls it directly (shared/wiring/identity.py).
 
 The authority is single-tenant (`{authority_host}/{tenant_id}`); invited B2B guests sign
 in there. Tests point `authority_host` at an HTTPS loopback stand-in and pass an
@@ -13,14 +17,14 @@ in there. Tests point `authority_host` at an HTTPS loopback stand-in and pass an
 
 from __future__ import annotations
 
-import threading
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import msal
 import requests
 
+from shared.adapters.identity.managed_identity import ManagedIdentityUnavailable
 from shared.adapters.identity.tokens import dumps_claims_request
 from shared.settings import Settings
 
@@ -39,28 +43,36 @@ class SignInFailed(EntraError):
         self.code = code
 
 
-class AppTokenUnavailable(EntraError):
-    """No app token for Graph (wrong secret, no consent, Entra down)."""
-
-
 def configured(settings: Settings) -> bool:
-    return bool(settings.tenant_id and settings.client_id and settings.client_secret)
+    """Tenant and app registration are set (and, for the secret fallback, the secret)."""
+    if not (settings.tenant_id and settings.client_id):
+        return False
+    return settings.client_auth != "secret" or bool(settings.client_secret)
 
 
 class EntraClient:
-    def __init__(self, settings: Settings, http: requests.Session) -> None:
+    def __init__(
+        self, settings: Settings, http: requests.Session, client_assertion: Callable[[], str] | None = None
+    ) -> None:
         self.settings = settings
         self.http = http
         self.authority = f"{settings.authority_host.rstrip('/')}/{settings.tenant_id}"
         self._http_cache: dict[Any, Any] = {}
-        self._app_lock = threading.Lock()
-        self._graph_app: msal.ConfidentialClientApplication | None = None
+        self._client_assertion = client_assertion
+
+    def _credential(self) -> str | dict[str, Any]:
+        """The federated client assertion (default), or the secret when explicitly chosen."""
+        if self.settings.client_auth == "secret":
+            return self.settings.client_secret
+        if self._client_assertion is None:
+            raise SignInFailed("no_client_assertion")
+        return {"client_assertion": self._client_assertion}
 
     def _new_app(self, cache: msal.TokenCache | None = None) -> msal.ConfidentialClientApplication:
         host = urllib.parse.urlsplit(self.settings.authority_host).hostname or ""
         return msal.ConfidentialClientApplication(
             self.settings.client_id,
-            client_credential=self.settings.client_secret,
+            client_credential=self._credential(),
             authority=self.authority,
             http_client=self.http,
             http_cache=self._http_cache,
@@ -98,6 +110,8 @@ class EntraClient:
             result = self._new_app(msal.TokenCache()).acquire_token_by_auth_code_flow(
                 dict(flow), dict(auth_response)
             )
+        except ManagedIdentityUnavailable as exc:
+            raise SignInFailed("client_assertion_unavailable") from exc
         except (requests.RequestException, ValueError, RuntimeError) as exc:
             raise SignInFailed("token_endpoint_failed") from exc
         if "error" in result:
@@ -107,20 +121,11 @@ class EntraClient:
             raise SignInFailed("no_id_token")
         return token
 
-    def app_token(self, scope: str) -> str:
-        """An app-only access token (client credentials); msal serves it from cache until near expiry."""
-        with self._app_lock:
-            if self._graph_app is None:
-                self._graph_app = self._new_app(msal.TokenCache())
-            app = self._graph_app
-        try:
-            result = app.acquire_token_for_client(scopes=[scope])
-        except (requests.RequestException, ValueError) as exc:
-            raise AppTokenUnavailable("token endpoint unavailable") from exc
-        token = result.get("access_token") if isinstance(result, dict) else None
-        if not isinstance(token, str):
-            raise AppTokenUnavailable(str(result.get("error", "no token") if isinstance(result, dict) else "no token"))
-        return token
+    def end_session_url(self, post_logout_redirect_uri: str) -> str:
+        """Entra's end-session endpoint (OpenID Connect RP-initiated logout) of the tenant,
+        coming back to `post_logout_redirect_uri` (a redirect URI of the app registration)."""
+        query = urllib.parse.urlencode({"post_logout_redirect_uri": post_logout_redirect_uri})
+        return f"{self.authority}/oauth2/v2.0/logout?{query}"
 
 
 def graph_scope(graph_base_url: str) -> str:

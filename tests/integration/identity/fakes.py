@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 TENANT = "11111111-2222-3333-4444-555555555555"
 CLIENT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 CLIENT_SECRET = "test-secret-not-real"
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 @dataclass
@@ -77,6 +78,13 @@ class FakeEntraGraph:
         self.user_claims: dict[str, Any] = {}
         self.token_overrides: dict[str, Any] = {}
         self.invited_oids: dict[str, str] = {}
+        # The federated identity credential: which assertions the app registration trusts
+        # (the managed identity's tokens for api://AzureADTokenExchange), and what came.
+        self.trusted_assertions: Callable[[], list[str]] = list
+        self.client_auth: list[dict[str, str]] = []
+        # Graph accepts only what the managed identity was given for Graph's resource.
+        self.trusted_graph_tokens: Callable[[], list[str]] = list
+        self.logouts: list[dict[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
@@ -170,6 +178,15 @@ class FakeEntraGraph:
                         fake.jwks_fetches += 1
                         keys = [k.jwk() for k in fake.published]
                     self._send(200, {"keys": keys})
+                elif parsed.path == f"/{TENANT}/oauth2/v2.0/logout":
+                    params = dict(urllib.parse.parse_qsl(parsed.query))
+                    with fake.lock:
+                        fake.logouts.append(params)
+                    target = params.get("post_logout_redirect_uri")
+                    if target:
+                        self._send(302, headers={"Location": target})
+                    else:
+                        self._send(200, {"signed_out": True})
                 elif parsed.path == f"/{TENANT}/oauth2/v2.0/authorize":
                     params = dict(urllib.parse.parse_qsl(parsed.query))
                     code = secrets.token_urlsafe(16)
@@ -192,6 +209,8 @@ class FakeEntraGraph:
                 path = urllib.parse.urlsplit(self.path).path
                 if path == f"/{TENANT}/oauth2/v2.0/token":
                     self._token(dict(urllib.parse.parse_qsl(body.decode())))
+                elif path.startswith("/v1.0/") and not self._graph_token_trusted():
+                    self._send(401, {"error": {"code": "InvalidAuthenticationToken"}})
                 elif path == "/v1.0/invitations":
                     self._invite(json.loads(body))
                 elif path.startswith("/v1.0/users/") and path.endswith("/sendMail"):
@@ -214,8 +233,28 @@ class FakeEntraGraph:
                 else:
                     self._send(404, {"error": "not_found"})
 
+            def _graph_token_trusted(self) -> bool:
+                presented = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                return presented in fake.trusted_graph_tokens()
+
+            def _client_proven(self, form: dict[str, str]) -> bool:
+                """A trusted federated assertion (jwt-bearer), or the fallback client secret."""
+                with fake.lock:
+                    fake.client_auth.append(
+                        {k: v for k, v in form.items() if k in ("client_assertion_type", "client_assertion")}
+                        | {"secret": "yes" if "client_secret" in form else "no"}
+                    )
+                if form.get("client_id") != CLIENT_ID:
+                    return False
+                if "client_assertion" in form:
+                    return (
+                        form.get("client_assertion_type") == JWT_BEARER
+                        and form["client_assertion"] in fake.trusted_assertions()
+                    )
+                return form.get("client_secret") == CLIENT_SECRET
+
             def _token(self, form: dict[str, str]) -> None:
-                if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
+                if not self._client_proven(form):
                     self._send(401, {"error": "invalid_client", "error_description": "bad client"})
                     return
                 if form.get("grant_type") == "client_credentials":

@@ -1,20 +1,57 @@
-"""Graph through the real msal client-credentials flow and requests, against the HTTPS stand-in."""
+"""Graph with the managed identity's own token (real azure-identity against the identity
+endpoint stand-in) and requests, against the HTTPS Graph stand-in."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
 from shared.adapters.identity.graph import GraphRefused, GraphUnavailable, retry_after_seconds
+from shared.clock import MutableClock
 from shared.context import AppContext
 from tests.integration.identity.fakes import FakeEntraGraph
+from tests.integration.identity.managed_identity_fake import FakeManagedIdentity
 
 
-def test_app_token_is_fetched_once_and_cached_by_msal(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
-    client = entra_ctx.entra_client
-    first = client.app_token("https://graph.example/.default")
-    second = client.app_token("https://graph.example/.default")
-    assert first == second and first.startswith("app-token-")
-    assert entra.client_credential_grants == 1
+def test_graph_token_comes_from_the_managed_identity_and_is_cached_until_near_expiry(
+    entra_ctx: AppContext, entra: FakeEntraGraph, managed_identity: FakeManagedIdentity
+) -> None:
+    """GIVEN the identity endpoint issuing 24-hour tokens WHEN Graph is called three times, the
+    last one 23 h 56 min later on the injected clock THEN the identity was asked for Graph's
+    resource twice (cached, then renewed within 5 minutes of expiry), each call carried the
+    token current at that time, and the app registration's token endpoint was never used."""
+    graph = entra_ctx.graph_client
+    graph.send(["anna@muster-ag.ch"], "s", "t", "h")
+    graph.send(["anna@muster-ag.ch"], "s", "t", "h")
+    assert managed_identity.resources() == [entra.base]
+    assert isinstance(entra_ctx.clock, MutableClock)
+    entra_ctx.clock.advance(timedelta(hours=23, minutes=56))
+    graph.send(["anna@muster-ag.ch"], "s", "t", "h")
+    issued = managed_identity.tokens_for(entra.base)
+    assert len(issued) == 2
+    sent = [r[2]["Authorization"] for r in entra.requests if r[1].endswith("/sendMail")]
+    assert sent == [f"Bearer {issued[0]}", f"Bearer {issued[0]}", f"Bearer {issued[1]}"]
+    assert entra.client_credential_grants == 0 and entra.client_auth == []
+
+
+def test_graph_refuses_a_token_the_identity_did_not_issue(
+    entra_ctx: AppContext, entra: FakeEntraGraph, managed_identity: FakeManagedIdentity
+) -> None:
+    """The stand-in checks the bearer: a token for another resource is not accepted."""
+    entra.trusted_graph_tokens = lambda: managed_identity.tokens_for("https://somewhere.else")
+    with pytest.raises(GraphRefused) as caught:
+        entra_ctx.graph_client.invite("anna@muster-ag.ch", "https://p/portal", "de")
+    assert caught.value.status == 401
+
+
+def test_no_identity_token_is_a_temporary_graph_failure(
+    entra_ctx: AppContext, entra: FakeEntraGraph, managed_identity: FakeManagedIdentity
+) -> None:
+    managed_identity.refuse = True
+    with pytest.raises(GraphUnavailable):
+        entra_ctx.graph_client.send(["anna@muster-ag.ch"], "s", "t", "h")
+    assert entra.mails == []
 
 
 def test_invitation_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
@@ -32,7 +69,7 @@ def test_invitation_payload(entra_ctx: AppContext, entra: FakeEntraGraph) -> Non
         }
     ]
     posted = [r for r in entra.requests if r[1] == "/v1.0/invitations"]
-    assert posted[0][2]["Authorization"].startswith("Bearer app-token-")
+    assert posted[0][2]["Authorization"].startswith("Bearer mi-")
 
 
 def test_send_mail_is_mime_with_text_html_and_one_click_headers(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:

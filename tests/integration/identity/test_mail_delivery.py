@@ -8,6 +8,7 @@ from functions.mail import deliver
 from shared.adapters.storage.outbox import FAILED, PENDING, SENT
 from shared.context import AppContext
 from tests.integration.identity.fakes import FakeEntraGraph
+from tests.integration.identity.managed_identity_fake import FakeManagedIdentity
 
 
 def _enqueue(ctx: AppContext, n: int) -> list[str]:
@@ -18,7 +19,9 @@ def _enqueue(ctx: AppContext, n: int) -> list[str]:
     ]
 
 
-def test_pending_mails_are_sent_once(entra_ctx: AppContext, entra: FakeEntraGraph) -> None:
+def test_pending_mails_are_sent_once(
+    entra_ctx: AppContext, entra: FakeEntraGraph, managed_identity: FakeManagedIdentity
+) -> None:
     ids = _enqueue(entra_ctx, 3)
     report = deliver(entra_ctx)
     assert report is not None and report.sent == 3
@@ -31,7 +34,8 @@ def test_pending_mails_are_sent_once(entra_ctx: AppContext, entra: FakeEntraGrap
     again = deliver(entra_ctx)
     assert again is not None and again.sent == 0 and len(entra.mails) == 3
     assert all(entra_ctx.outbox_store.get(i).status == SENT for i in ids)  # type: ignore[union-attr]
-    assert entra.client_credential_grants == 1
+    assert managed_identity.resources() == [entra.base]  # one Graph token, from the identity
+    assert entra.client_credential_grants == 0
 
 
 def test_graph_outage_keeps_the_mail_for_later(
