@@ -1,4 +1,5 @@
-"""Sign-in with Entra ID (code flow + PKCE + MFA claim), sign-out, and `GET /api/me`."""
+"""Sign-in with Entra ID (code flow + PKCE + MFA claim), sign-out (portal and Entra session),
+the signed-out page, and `GET /api/me`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from web.problems import ServiceUnavailable
 bp = func.Blueprint()
 log = logging.getLogger("portal.auth")
 
+SIGNED_OUT_PATH = "/api/auth/signed-out"
+
 
 def _landing(principal: Principal, lang: str) -> str:
     return f"{'/advisor' if principal.is_advisor else '/portal'}?lang={lang}"
@@ -29,14 +32,13 @@ def _landing(principal: Principal, lang: str) -> str:
 
 def _page(template: str, lang: str, status: int, **extra: object) -> func.HttpResponse:
     ctx = context.current()
-    body = render(
-        template,
-        lang,
-        page_title="",
-        insurer_name=ctx.settings.insurer_name,
-        lang_url=lambda code: "/api/auth/login?" + urllib.parse.urlencode({"lang": code}),
+    values: dict[str, object] = {
+        "page_title": "",
+        "insurer_name": ctx.settings.insurer_name,
+        "lang_url": lambda code: "/api/auth/login?" + urllib.parse.urlencode({"lang": code}),
         **extra,
-    )
+    }
+    body = render(template, lang, **values)
     return html_response(body, status=status)
 
 
@@ -97,19 +99,39 @@ def callback(req: func.HttpRequest) -> func.HttpResponse:
     return redirect(_landing(principal, lang), headers={"Set-Cookie": cookie})
 
 
+def after_sign_out(lang: str) -> str:
+    """Where the browser goes once the portal session is gone: Entra's end-session endpoint,
+    which ends the single sign-on session too (a shared PC is not left signed in) and comes
+    back to the signed-out page; locally the dev sign-in page plays Entra's part."""
+    ctx = context.current()
+    if configured(ctx.settings):
+        return ctx.entra_client.end_session_url(ctx.settings.base_url.rstrip("/") + SIGNED_OUT_PATH)
+    if ctx.settings.local_mode:
+        return "/api/dev/login?" + urllib.parse.urlencode({"lang": lang, "signed_out": "1"})
+    return f"{SIGNED_OUT_PATH}?lang={lang}"
+
+
 @bp.route(route="api/auth/logout", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("POST")
 def logout(req: func.HttpRequest) -> func.HttpResponse:
+    """Forms (the pages' sign-out button) are sent on to end the Entra session too; a script
+    caller gets 204 (the pages sign out through the form, which works without JavaScript)."""
     session = require_session(req)  # checks CSRF and origin: logout is a state change too
     cookie = end_session(req, session)
+    headers = {"Set-Cookie": cookie, "Cache-Control": "no-store"}
     if media_type(req) == "application/x-www-form-urlencoded":
-        return _signed_out(session.language, cookie)
-    return func.HttpResponse(status_code=204, headers={"Set-Cookie": cookie, "Cache-Control": "no-store"})
+        return redirect(after_sign_out(session.language), headers=headers)
+    return func.HttpResponse(status_code=204, headers=headers)
 
 
-def _signed_out(lang: str, cookie: str) -> func.HttpResponse:
-    resp = _page("auth/signed_out.html", lang, 200)
-    resp.headers["Set-Cookie"] = cookie
+@bp.route(route="api/auth/signed-out", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def signed_out(req: func.HttpRequest) -> func.HttpResponse:
+    """Entra's `post_logout_redirect_uri` (one fixed URI to register, hence no language in it:
+    `?lang=` when given, else the browser's languages)."""
+    lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
+    resp = _page("auth/signed_out.html", lang, 200, lang_url=lambda code: f"{SIGNED_OUT_PATH}?lang={code}")
+    resp.headers["Cache-Control"] = "no-store"
     return resp
 
 

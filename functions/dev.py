@@ -98,6 +98,7 @@ def dev_session(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/dev/login", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def dev_login(req: func.HttpRequest) -> func.HttpResponse:
+    """The local stand-in for Entra's sign-in page, and for its end-session page (`signed_out=1`)."""
     _require_local()
     ctx = context.current()
     lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
@@ -108,5 +109,6 @@ def dev_login(req: func.HttpRequest) -> func.HttpResponse:
         insurer_name=ctx.settings.insurer_name,
         lang_url=lambda code: "/api/dev/login?" + urllib.parse.urlencode({"lang": code}),
         demos=[{"email": e, "roles": ",".join(r), "advisor": bool(r)} for e, r in DEMO_IDENTITIES],
+        signed_out=req.params.get("signed_out") == "1",
     )
     return html_response(body)

@@ -47,10 +47,16 @@ def test_logout_ends_the_session_and_the_old_cookie_is_dead(ctx: AppContext, htt
     assert replay.get("/api/me").status_code == 401
 
 
-def test_logout_from_a_form_shows_the_signed_out_page(ctx: AppContext, http: Client) -> None:
+def test_logout_from_a_form_goes_to_the_dev_sign_in_page_locally(ctx: AppContext, http: Client) -> None:
+    """Locally the dev sign-in page plays Entra's end-session part: it says so, in the language
+    of the session that ended."""
     csrf = login(http, ctx, "anna@muster-ag.ch", language="it")
     resp = http.post("/api/auth/logout", data={"csrf_token": csrf})
-    assert resp.status_code == 200 and "Disconnesso" in resp.text
+    assert resp.status_code == 303 and "Max-Age=0" in resp.headers["Set-Cookie"]
+    assert resp.headers["Location"] == "/api/dev/login?lang=it&signed_out=1"
+    page = http.get(resp.headers["Location"])
+    assert page.status_code == 200 and "È uscito dal portale." in page.text
+    assert "È uscito dal portale." not in http.get("/api/dev/login?lang=it").text
     assert http.get("/api/me").status_code == 401
 
 
