@@ -21,7 +21,7 @@ from shared.adapters.rendering.templates import render
 from shared.domain.documents import type_name
 from shared.domain.languages import choose_language
 from shared.domain.sessions import Session
-from web.auth_http import current_session
+from web.auth_http import advisor_recheck_due, current_session
 from web.http import html_response, redirect
 
 NOTHING = "\u2013"  # an en dash where a value is missing
@@ -60,7 +60,8 @@ class AdvisorPage:
 
 def page_preamble(req: func.HttpRequest, path: str, keep: Mapping[str, str] | None = None) -> AdvisorPage:
     """The page's language and common template values, or the answer instead of the page
-    (sign-in redirect, or the 403 page for a session without the Advisor role)."""
+    (sign-in redirect — also when an advisor's role is due for its re-check — or the 403 page
+    for a session without the Advisor role)."""
     ctx = context.current()
     session = current_session(req)
     lang = choose_language(
@@ -68,7 +69,9 @@ def page_preamble(req: func.HttpRequest, path: str, keep: Mapping[str, str] | No
         None if session and session.language else req.headers.get("accept-language"),
         session.language if session else None,
     )
-    if session is None:
+    if session is None or advisor_recheck_due(session):
+        # No session, or an advisor's role due for its 10-minute re-check: a new sign-in (silent
+        # while the Entra session lasts) brings a token with the roles as they are now.
         return AdvisorPage(lang, response=redirect(f"/api/auth/login?lang={lang}", status=302))
     kept = dict(keep or {})
 

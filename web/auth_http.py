@@ -7,7 +7,10 @@ The contract other handlers code against:
 - `require_csrf(req, session)` → 403 unless the CSRF token (header `X-CSRF-Token` or form
   field `csrf_token`) matches and the request is same-origin (`Origin`, else
   `Sec-Fetch-Site`; a request carrying neither is refused);
-- `require_advisor(req)` → Session with the role `Advisor`, else 401/403.
+- `require_advisor(req)` → Session with the role `Advisor`, else 401/403; 401
+  `reauthentication-required` once the role is older than 10 minutes (a new sign-in renews
+  it from Entra, so a role removed there stops working within that time);
+- `advisor_recheck_due(session)` → the advisor's pages send the browser to sign in again.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from shared import context
 from shared.domain.sessions import Session
 from shared.services.sessions import lifetimes
 from web.http import cookies, media_type, read_form
-from web.problems import Forbidden, Unauthorized
+from web.problems import Forbidden, ReauthenticationRequired, Unauthorized
 from web.session_cookie import cookie_name
 
-__all__ = ["Session", "current_session", "require_advisor", "require_csrf", "require_session"]
+__all__ = ["Session", "advisor_recheck_due", "current_session", "require_advisor", "require_csrf", "require_session"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -61,10 +64,19 @@ def require_session(req: func.HttpRequest) -> Session:
     return session
 
 
+def advisor_recheck_due(session: Session) -> bool:
+    """An advisor whose role was proven more than 10 minutes ago (domain ROLE_RECHECK)."""
+    return session.principal.is_advisor and not session.roles_current(context.current().clock.now())
+
+
 def require_advisor(req: func.HttpRequest) -> Session:
     session = require_session(req)
     if not session.principal.is_advisor:
         raise Forbidden("This needs the Advisor role.")
+    if advisor_recheck_due(session):
+        raise ReauthenticationRequired(
+            "The Advisor role is checked again every 10 minutes: reload the page to sign in again."
+        )
     return session
 
 

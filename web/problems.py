@@ -37,6 +37,12 @@ class Unauthorized(HttpProblem):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
 
+class ReauthenticationRequired(Unauthorized):
+    """The session's roles are older than the re-check interval: sign in again to renew them."""
+
+    slug, title = "reauthentication-required", "Sign in again"
+
+
 class Forbidden(HttpProblem):
     """A valid session without the right to this action (no grant, no role, CSRF)."""
 

@@ -1,4 +1,6 @@
-"""A signed-in session and the two timeouts that end it (SPEC 5: idle 30 min, absolute 8 h).
+"""A signed-in session, the two timeouts that end it (SPEC 5: idle 30 min, absolute 8 h), and
+how long the roles it carries are trusted (SPEC 5: an advisor's role is checked again at least
+every 10 minutes).
 
 Plain data and rules only: the Table store lives in shared/adapters/storage/sessions.py.
 """
@@ -13,6 +15,9 @@ from shared.domain.identity import Principal
 # Touching `last_seen` on every request would cost a write per request; this much slack
 # keeps the idle timeout honest to within a minute.
 TOUCH_INTERVAL = timedelta(seconds=60)
+# Roles come from the ID token at sign-in; after this long they need a new sign-in (silent
+# through Entra's single sign-on), whose fresh token says whether the role is still assigned.
+ROLE_RECHECK = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,11 @@ class Session:
     def expired(self, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
         """Idle since `last_seen` or older than the absolute limit since `created_at`."""
         return now - self.last_seen >= idle or now - self.created_at >= absolute
+
+    def roles_current(self, now: datetime) -> bool:
+        """The roles were proven (a sign-in, which always starts a new session) less than
+        ROLE_RECHECK ago."""
+        return now - self.created_at < ROLE_RECHECK
 
     def needs_touch(self, now: datetime) -> bool:
         return now - self.last_seen >= TOUCH_INTERVAL
