@@ -3,7 +3,7 @@
 #
 #   checks   az version, the subscription, resource providers (and zone-redundant Flex
 #            support in the region when asked for); reads what a previous run left
-#            (deployment outputs, Key Vault secret present?, audit policy locked?)
+#            (deployment outputs, form key in the vault?, audit policy locked?)
 #   preview  `az deployment group what-if`, then asks (--yes skips the question)
 #   deploy   Bicep with infra/bicep/main.bicepparam, which reads every value from the
 #            environment this script exports: secrets never pass on a command line
@@ -14,7 +14,9 @@
 #   smoke    GET https://<app>/api/health
 #
 # Re-running is safe: unchanged infrastructure, code and subscription are left alone, a
-# locked policy is left out of the template, an existing client secret is not rewritten.
+# locked policy is left out of the template, the form key in the vault is never replaced.
+# No client secret is needed: the app registration trusts the app's managed identity through a
+# federated identity credential (docs/operations.md says who creates it, once).
 # What Azure makes eventually consistent (role assignments, the blobs extension key, the
 # package upload) is retried with backoff.
 set -euo pipefail
@@ -44,8 +46,11 @@ usage: infra/deploy.sh -s SUBSCRIPTION -g RESOURCE_GROUP -p NAME_PREFIX \\
       --lock-audit       lock the audit immutability policy (irreversible; not on a first deployment)
       --yes              do not ask before changing anything (pipelines)
       --skip-infra       leave the Bicep alone; code, Event Grid and smoke test only
+      --client-secret-fallback
+                         the app registration proves itself with a client secret that an
+                         operator put into the vault as portal-client-secret (only where a
+                         tenant refuses federated credentials; docs/azure-identity.md)
 environment:
-  PORTAL_CLIENT_SECRET   client secret, needed only while the vault holds none (first deployment)
   FILING_FUNCTION        blob-triggered filing function (default: file_incoming)
   DEPLOY_RETRIES         attempts for eventually consistent steps (default: 8)
   DEPLOY_RETRY_DELAY     first wait in seconds, doubled per attempt, at most 120 (default: 10)
@@ -58,7 +63,7 @@ need_value() { [[ $# -ge 2 && -n "$2" && "$2" != -* ]] || die "$1 needs a value"
 
 SUBSCRIPTION="" RG="" PREFIX="" LOCATION="switzerlandnorth" CLIENT_ID="" MAIL_SENDER=""
 BASE_URL="" ALERT_EMAIL="" OPERATOR_GROUP="" ZONE_REDUNDANT=false ALWAYS_READY="[]"
-LOCK_AUDIT=0 YES=0 SKIP_INFRA=0
+LOCK_AUDIT=0 YES=0 SKIP_INFRA=0 CLIENT_AUTH="managed_identity"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -s|--subscription) need_value "$@"; SUBSCRIPTION="$2"; shift 2 ;;
@@ -75,6 +80,7 @@ while [[ $# -gt 0 ]]; do
     --lock-audit) LOCK_AUDIT=1; shift ;;
     --yes) YES=1; shift ;;
     --skip-infra) SKIP_INFRA=1; shift ;;
+    --client-secret-fallback) CLIENT_AUTH="secret"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -167,24 +173,23 @@ if [[ $FIRST_DEPLOYMENT -eq 0 ]]; then
   AUDIT_STATE="$(azs storage container immutability-policy show --resource-group "$RG" \
     --account-name "$(json_field "$OUTPUTS" storageAccountName)" --container-name audit \
     --query state --output tsv)"
-  azs resource show --ids "$(json_field "$OUTPUTS" keyVaultId)/secrets/portal-client-secret" \
+  azs resource show --ids "$(json_field "$OUTPUTS" keyVaultId)/secrets/portal-form-secret" \
     --query id --output tsv >/dev/null 2>&1 && SECRET_PRESENT=1
 fi
 
-# What main.bicepparam reads. The secret goes in only while the vault has none: writing it
-# again would create a new version and undo a rotation.
+# What main.bicepparam reads. The form key goes in only while the vault has none: generated
+# here, it passes through the environment only; writing it again would replace the key.
 export PORTAL_NAME_PREFIX="$PREFIX" PORTAL_LOCATION="$LOCATION" PORTAL_CLIENT_ID="$CLIENT_ID"
 export PORTAL_MAIL_SENDER="$MAIL_SENDER" PORTAL_BASE_URL="$BASE_URL" PORTAL_ALERT_EMAIL="$ALERT_EMAIL"
 export PORTAL_OPERATOR_GROUP_ID="$OPERATOR_GROUP" PORTAL_ZONE_REDUNDANT="$ZONE_REDUNDANT"
-export PORTAL_ALWAYS_READY="$ALWAYS_READY"
+export PORTAL_ALWAYS_READY="$ALWAYS_READY" PORTAL_CLIENT_AUTH="$CLIENT_AUTH"
 export PORTAL_AUDIT_POLICY_LOCKED=false
 [[ "$AUDIT_STATE" == "Locked" ]] && PORTAL_AUDIT_POLICY_LOCKED=true
-if [[ $SECRET_PRESENT -eq 1 ]]; then
-  export PORTAL_CLIENT_SECRET=""
-elif [[ $SKIP_INFRA -eq 0 ]]; then
-  [[ -n "${PORTAL_CLIENT_SECRET:-}" ]] || die "the vault holds no client secret yet: set PORTAL_CLIENT_SECRET in the environment"
-  export PORTAL_CLIENT_SECRET
+PORTAL_FORM_SECRET=""
+if [[ $SECRET_PRESENT -eq 0 && $SKIP_INFRA -eq 0 ]]; then
+  PORTAL_FORM_SECRET="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
 fi
+export PORTAL_FORM_SECRET
 
 # ---------------------------------------------------------------- preview, then infrastructure
 if [[ $SKIP_INFRA -eq 0 ]]; then

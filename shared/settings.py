@@ -60,6 +60,8 @@ class Settings:
     client_secret: str = ""
     # A user-assigned identity's client id; empty = the system-assigned identity.
     managed_identity_client_id: str = ""
+    # HMAC key of the access form's CSRF token (a Key Vault reference in Azure; web/form_tokens.py).
+    form_secret: str = ""
     authority_host: str = "https://login.microsoftonline.com"
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     mail_sender: str = ""
@@ -134,6 +136,7 @@ _STR_FIELDS = {
     "PORTAL_CLIENT_AUTH": "client_auth",
     "PORTAL_CLIENT_SECRET": "client_secret",
     "PORTAL_MANAGED_IDENTITY_CLIENT_ID": "managed_identity_client_id",
+    "PORTAL_FORM_SECRET": "form_secret",
     "PORTAL_AUTHORITY_HOST": "authority_host",
     "PORTAL_GRAPH_BASE_URL": "graph_base_url",
     "PORTAL_MAIL_SENDER": "mail_sender",

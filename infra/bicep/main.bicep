@@ -21,9 +21,13 @@ param tenantId string = subscription().tenantId
 @description('Application (client) id of the portal app registration.')
 param clientId string
 
+@description('How the app registration proves itself to Entra: managed_identity (a federated identity credential trusts the function app\'s identity; no secret exists) or the explicit fallback secret (the operator puts portal-client-secret into the vault by hand, docs/azure-identity.md).')
+@allowed([ 'managed_identity', 'secret' ])
+param clientAuth string = 'managed_identity'
+
 @secure()
-@description('Client secret of the app registration, only for a vault that has none yet (main.bicepparam reads PORTAL_CLIENT_SECRET; deploy.sh empties it once the secret exists).')
-param clientSecret string = ''
+@description('HMAC key of the access form\'s CSRF token, only for a vault that has none yet (deploy.sh generates it then and empties it afterwards, so a re-run never replaces it).')
+param formSecret string = ''
 
 @description('Public base URL of the portal (custom domain or the default host name).')
 param baseUrl string = ''
@@ -191,7 +195,7 @@ module vault 'modules/keyvault.bicep' = {
     location: location
     name: vaultName
     tenantId: tenantId
-    clientSecret: clientSecret
+    formSecret: formSecret
     workspaceId: monitoring.outputs.workspaceId
     tags: tags
   }
@@ -289,7 +293,10 @@ module settings 'modules/appsettings.bicep' = {
       PORTAL_BASE_URL: empty(baseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : baseUrl
       PORTAL_TENANT_ID: tenantId
       PORTAL_CLIENT_ID: clientId
-      PORTAL_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${vault.outputs.clientSecretUri})'
+      PORTAL_CLIENT_AUTH: clientAuth
+      // Only the fallback reads a client secret; by default none exists anywhere.
+      PORTAL_CLIENT_SECRET: clientAuth == 'secret' ? '@Microsoft.KeyVault(SecretUri=${vault.outputs.clientSecretUri})' : ''
+      PORTAL_FORM_SECRET: '@Microsoft.KeyVault(SecretUri=${vault.outputs.formSecretUri})'
       PORTAL_AUTHORITY_HOST: authorityHost
       PORTAL_GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0'
       PORTAL_MAIL_SENDER: mailSender

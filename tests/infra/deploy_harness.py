@@ -16,7 +16,8 @@ from tests.infra.fake_az import command
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "infra" / "deploy.sh"
 FAKE = Path(__file__).with_name("fake_az.py")
-SECRET = "s3cret-from-env-only"
+# A client secret someone left in the environment: deploy.sh must neither need nor pass it.
+STRAY_SECRET = "s3cret-left-in-the-env"
 SUBSCRIPTION = "portal-prod"
 BASE_ARGS = [
     "-s", SUBSCRIPTION, "-g", "rg-portal", "-p", "benefitdocs", "--client-id", "app-id", "--mail-sender", "p@x.ch",
@@ -119,7 +120,7 @@ class FakeAzure:
         self.state.update(changes)
         self.save()
 
-    def run(self, *args: str, secret: str | None = SECRET, stdin: str = "", env: dict[str, str] | None = None) -> Run:
+    def run(self, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> Run:
         log = self.home / "calls.jsonl"
         log.write_text("")
         environ = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AZURE_"))}
@@ -129,10 +130,9 @@ class FakeAzure:
             FAKE_AZ_LOG=str(log),
             FAKE_CURL_LOG=str(self.home / "curl.log"),
             DEPLOY_RETRY_DELAY="0",
+            PORTAL_CLIENT_SECRET=STRAY_SECRET,
             **(env or {}),
         )
-        if secret is not None:
-            environ["PORTAL_CLIENT_SECRET"] = secret
         done = subprocess.run(
             ["bash", str(SCRIPT), *args],
             input=stdin,

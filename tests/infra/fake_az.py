@@ -21,7 +21,8 @@ PARAM_ENV = (
     "PORTAL_NAME_PREFIX",
     "PORTAL_LOCATION",
     "PORTAL_CLIENT_ID",
-    "PORTAL_CLIENT_SECRET",
+    "PORTAL_CLIENT_AUTH",
+    "PORTAL_FORM_SECRET",
     "PORTAL_MAIL_SENDER",
     "PORTAL_BASE_URL",
     "PORTAL_ALERT_EMAIL",
@@ -125,27 +126,27 @@ def handle(state: dict[str, Any], args: list[str]) -> str:
             raise Exit(3, "ERROR: (ResourceGroupNotFound) Resource group could not be found.\n")
         if not state["deployed"]:
             return "\n".join(f"Create\t{r}" for r in ("storage", "vault", "site", "topic"))
-        # An empty secret leaves the secret resource out of the template (Ignore, not a change);
+        # An empty key leaves the secret resource out of the template (Ignore, not a change);
         # a value would write a new version of the existing secret.
         params = current_params()
-        changed = [k for k, v in params.items() if k != "PORTAL_CLIENT_SECRET" and v != state["params"].get(k)]
-        if params["PORTAL_CLIENT_SECRET"]:
-            changed.append("PORTAL_CLIENT_SECRET")
+        changed = [k for k, v in params.items() if k != "PORTAL_FORM_SECRET" and v != state["params"].get(k)]
+        if params["PORTAL_FORM_SECRET"]:
+            changed.append("PORTAL_FORM_SECRET")
         return "\n".join(f"Modify\t(parameter {name})" for name in changed)
     if cmd == "deployment group create":
         params = current_params()
-        if not state["deployed"] and not params["PORTAL_CLIENT_SECRET"]:
+        if not state["deployed"] and not params["PORTAL_FORM_SECRET"]:
             raise Exit(1, "ERROR: the Key Vault secret resource needs a value\n")
         if params["PORTAL_AUDIT_POLICY_LOCKED"] != "true" and state["audit_state"] == "Locked":
             raise Exit(1, "ERROR: (ContainerImmutabilityPolicyFailure) The policy is locked.\n")
-        if params["PORTAL_CLIENT_SECRET"]:
+        if params["PORTAL_FORM_SECRET"]:
             state["secret_versions"] += 1
         state["params"] = params
         state["deployed"] = True
         state["audit_state"] = state["audit_state"] or "Unlocked"
         return ""
     if cmd == "resource show":
-        if state["secret_versions"] and (option(args, "--ids") or "").endswith("/secrets/portal-client-secret"):
+        if state["secret_versions"] and (option(args, "--ids") or "").endswith("/secrets/portal-form-secret"):
             return option(args, "--ids") or ""
         raise not_found(option(args, "--ids") or "")
     if cmd == "storage container immutability-policy show":

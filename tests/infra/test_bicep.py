@@ -200,12 +200,27 @@ def test_app_settings_are_settings_the_app_reads() -> None:
     assert "PORTAL_LOCAL_MODE: 'false'" in block
 
 
+def test_no_client_secret_by_default() -> None:
+    """The app registration proves itself with the managed identity (federated credential): the
+    client secret setting is a vault reference only when the fallback is chosen explicitly."""
+    params = parse("main.bicep")["parameters"]
+    assert params["clientAuth"]["default"] == "managed_identity"
+    assert "clientSecret" not in params
+    text = (BICEP / "main.bicep").read_text()
+    assert "PORTAL_CLIENT_AUTH: clientAuth" in text
+    assert "PORTAL_CLIENT_SECRET: clientAuth == 'secret' ? '@Microsoft.KeyVault(" in text
+    assert bicepparam_assignments()["clientAuth"] == "readEnvironmentVariable('PORTAL_CLIENT_AUTH', 'managed_identity')"
+    vault = (BICEP / "modules" / "keyvault.bicep").read_text()
+    assert "name: 'portal-form-secret'" in vault and "name: 'portal-client-secret'" not in vault
+
+
 @pytest.mark.parametrize("path", ["main.bicepparam", "main.bicep", "modules/keyvault.bicep"])
 def test_no_secret_values_in_repo(path: str) -> None:
     text = (BICEP / path).read_text()
-    assigned = re.findall(r"clientSecret = (.+)", text)
-    assert all(value == "readEnvironmentVariable('PORTAL_CLIENT_SECRET', '')" for value in assigned)
-    assert not re.search(r"clientSecret string = '[^']", text)  # an empty default only
+    assigned = re.findall(r"formSecret = (.+)", text)
+    assert all(value == "readEnvironmentVariable('PORTAL_FORM_SECRET', '')" for value in assigned)
+    assert not re.search(r"formSecret string = '[^']", text)  # an empty default only
+    assert not re.search(r"\bclientSecret\b", text)  # no client secret parameter any more
 
 
 def bicepparam_assignments() -> dict[str, str]:
@@ -226,7 +241,7 @@ def test_bicepparam_names_real_parameters_and_assigns_the_required_ones() -> Non
 
 def test_bicepparam_reads_the_secret_from_the_environment_only() -> None:
     assigned = bicepparam_assignments()
-    assert assigned["clientSecret"] == "readEnvironmentVariable('PORTAL_CLIENT_SECRET', '')"
+    assert assigned["formSecret"] == "readEnvironmentVariable('PORTAL_FORM_SECRET', '')"
     for name, expression in assigned.items():
         if "secret" in name.lower():
             assert expression.startswith("readEnvironmentVariable(")

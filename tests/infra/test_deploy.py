@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.deploy_harness import BASE_ARGS, MUTATING, SECRET, FakeAzure, Story
+from tests.infra.deploy_harness import BASE_ARGS, MUTATING, STRAY_SECRET, FakeAzure, Story
 
 
 @pytest.fixture
@@ -61,17 +61,29 @@ def test_second_run_changes_nothing(story: Story) -> None:
     assert "exists, dead-lettered" in second.stdout
     assert "done: nothing changed" in second.stdout
     assert second.count("functionapp keys list") == 0  # the subscription exists: no key needed
-    # The vault holds the secret: it is not written again, which would undo a rotation.
-    assert second.first("deployment group what-if")["env"]["PORTAL_CLIENT_SECRET"] == ""
+    # The vault holds the form key: it is not written again, which would replace it.
+    assert second.first("deployment group what-if")["env"]["PORTAL_FORM_SECRET"] == ""
 
 
-def test_the_secret_is_written_once_and_never_on_a_command_line(story: Story) -> None:
+def test_the_form_key_is_generated_once_and_never_on_a_command_line(story: Story) -> None:
+    """GIVEN no secret from anyone WHEN the first deployment runs THEN deploy.sh generates the
+    form's CSRF key (256 bits), passes it through the environment only, and never again."""
     first = story.runs["first"]
-    assert first.first("deployment group create")["env"]["PORTAL_CLIENT_SECRET"] == SECRET
+    key = first.first("deployment group create")["env"]["PORTAL_FORM_SECRET"]
+    assert len(key) == 43 and key != STRAY_SECRET
     for run in story.runs.values():
-        assert all(SECRET not in arg for call in run.calls for arg in call["argv"])
-        assert SECRET not in run.stdout + run.stderr
+        assert all(key not in arg and STRAY_SECRET not in arg for call in run.calls for arg in call["argv"])
+        assert key not in run.stdout + run.stderr
     assert story.azure.state["secret_versions"] == 1
+
+
+def test_no_client_secret_by_default(story: Story) -> None:
+    """The app registration trusts the managed identity: deploy.sh neither asks for a client
+    secret nor reads one (main.bicepparam has no such parameter; test_bicep checks what it reads)."""
+    create = story.runs["first"].first("deployment group create")
+    assert create["env"]["PORTAL_CLIENT_AUTH"] == "managed_identity"
+    script = (Path(__file__).resolve().parents[2] / "infra" / "deploy.sh").read_text()
+    assert "PORTAL_CLIENT_SECRET" not in script
 
 
 def test_a_403_on_upload_is_retried(story: Story) -> None:
@@ -155,11 +167,14 @@ def test_lock_audit_is_refused_on_a_first_deployment(azure: FakeAzure) -> None:
     assert run.mutations() == []
 
 
-def test_first_deployment_needs_the_secret_in_the_environment(azure: FakeAzure) -> None:
-    run = azure.run(*BASE_ARGS, "--yes", secret=None)
-    assert run.returncode == 2
-    assert "set PORTAL_CLIENT_SECRET in the environment" in run.stderr
-    assert run.mutations() == []
+def test_the_client_secret_fallback_is_explicit(azure: FakeAzure) -> None:
+    """--client-secret-fallback switches the app to the secret an operator put into the vault;
+    the secret itself still never passes through deploy.sh."""
+    run = azure.run(*BASE_ARGS, "--yes", "--client-secret-fallback")
+    assert run.returncode == 0, run.stderr
+    create = run.first("deployment group create")
+    assert create["env"]["PORTAL_CLIENT_AUTH"] == "secret"
+    assert all(STRAY_SECRET not in arg for call in run.calls for arg in call["argv"])
 
 
 def test_without_yes_a_no_stops_before_any_change(azure: FakeAzure) -> None:

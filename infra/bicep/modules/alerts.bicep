@@ -86,7 +86,7 @@ var logAlerts = [
   }
   {
     name: 'keyvault-reference-failure'
-    description: 'A read of the vault failed (e.g. the app setting PORTAL_CLIENT_SECRET could not resolve its Key Vault reference).'
+    description: 'A read of the vault failed (e.g. the app setting PORTAL_FORM_SECRET could not resolve its Key Vault reference).'
     severity: 1
     scope: workspaceId
     frequency: 'PT15M'
