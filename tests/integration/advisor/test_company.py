@@ -28,6 +28,8 @@ def test_company_at_a_glance(ctx: AppContext, clock: MutableClock, advisor: Clie
     assert advisor.post(f"/api/advisor/requests/{request_id}/approve", json={"lines": ["LAA"]}).status_code == 200
     clock.advance(timedelta(minutes=20))
     login(Client(advisor.base_url), ctx, CUSTOMER)  # the invited person's first sign-in
+    # 20 minutes on, the advisor's role is due for its re-check (every 10 minutes): a new sign-in.
+    advisor.headers["X-CSRF-Token"] = login(advisor, ctx, ADVISOR, roles=["Advisor"])
     laa = file_document(ctx, "100001", "LAA", "benefit_statement", "2026-02-01", "S-1", title="Abrechnung Februar")
     file_document(ctx, "100001", "IJM", "payment_letter", "2026-02-03", "P-1")
     _quarantine(ctx, "100001/LAA/letter/2026-02-04_Q-1.pdf")
