@@ -28,9 +28,14 @@ log = logging.getLogger("portal.web")
 
 Handler = Callable[[func.HttpRequest], func.HttpResponse]
 
+# form-action holds a form's redirects too: the sign-out form's answer is a 303 to Entra's
+# end-session endpoint, on one of the sign-in hosts of Microsoft's clouds.
+ENTRA_ORIGINS = (
+    "https://login.microsoftonline.com https://login.microsoftonline.us https://login.partner.microsoftonline.cn"
+)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+    f"connect-src 'self'; form-action 'self' {ENTRA_ORIGINS}; base-uri 'none'; object-src 'none'; "
     "frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {

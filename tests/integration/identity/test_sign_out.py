@@ -58,3 +58,16 @@ def test_a_script_sign_out_still_answers_204(entra_ctx: AppContext, http: Client
     csrf = login(http, entra_ctx, "anna@muster-ag.ch")
     resp = http.post("/api/auth/logout", headers={"X-CSRF-Token": csrf})
     assert resp.status_code == 204 and "Location" not in resp.headers
+
+
+def test_pages_allow_the_sign_out_forms_redirect_to_entra(ctx: AppContext, http: Client) -> None:
+    """Browsers hold a form's redirects to the page's CSP form-action: the sign-out form's 303 to
+    the end-session endpoint must be allowed on the pages that carry the form."""
+    login(http, ctx, "anna@muster-ag.ch", grants=[("100001", ("IJM",))])
+    page = http.get("/portal?lang=de")
+    assert page.status_code == 200 and 'action="/api/auth/logout"' in page.text
+    policy = dict(
+        part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";") if part.strip()
+    )
+    allowed = policy["form-action"].split()
+    assert "'self'" in allowed and "https://login.microsoftonline.com" in allowed
