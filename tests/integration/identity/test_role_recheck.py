@@ -28,7 +28,10 @@ def test_the_role_opens_advisor_actions_for_10_minutes_then_asks_for_a_new_sign_
     login(http, ctx, "berater@versicherer.ch", roles=["Advisor"])
     clock.advance(timedelta(minutes=9, seconds=59))
     assert http.get("/api/advisor/requests").status_code == 200
-    assert http.get("/advisor?lang=fr").status_code == 200
+    console = http.get("/advisor?lang=fr")
+    assert console.status_code == 200
+    # What the console's script shows at the clicked card when an action meets the 401.
+    assert '<li data-code="status-401">Veuillez recharger la page pour vous reconnecter.</li>' in console.text
     clock.advance(timedelta(seconds=1))
     stale = http.get("/api/advisor/requests")
     assert stale.status_code == 401
