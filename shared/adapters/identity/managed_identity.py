@@ -68,10 +68,15 @@ class ManagedIdentityTokens:
             now = self._now()
             if cached is not None and now < cached.refresh_at:
                 return cached.token
+            credential = self._credential()
             try:
-                issued = self._credential().get_token(scope)
+                issued = credential.get_token(scope)
             except AzureError as exc:
                 raise ManagedIdentityUnavailable(f"no managed identity token for {scope}") from exc
+            finally:
+                close = getattr(credential, "close", None)
+                if callable(close):
+                    close()  # its HTTP session; the next fetch is a day away
             token = getattr(issued, "token", None)
             expires_on = getattr(issued, "expires_on", None)
             if not isinstance(token, str) or not isinstance(expires_on, int):
