@@ -105,8 +105,9 @@ def start_azurite(
     try:
         for port in (blob, table):
             _wait_for_port(port, process, deadline)
-    except BaseException:
-        process.kill()  # a failed start must not leave the emulator running without its test session
-        process.wait(timeout=10)
+    except BaseException:  # a failed start ends the emulator's whole group: no orphan loads the machine
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
         raise
     return Azurite(process, folder, blob, queue, table, owns, scheme)
