@@ -12,7 +12,6 @@ import azure.functions as func
 
 from shared import context
 from shared.domain.filenames import archive_name, content_disposition
-from shared.domain.search import query_words
 from shared.domain.timestamps import utc_iso
 from shared.services import bulk_download, withdrawal
 from shared.services.documents import (
@@ -21,6 +20,7 @@ from shared.services.documents import (
     list_documents,
     parse_list_query,
     resolve_scope,
+    search_words,
 )
 from shared.services.links import Caller, Link, issue_link
 from shared.services.personal_state import state_json
@@ -44,9 +44,7 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
     caller = caller_for(req, ctx)
     scope = resolve_scope(caller.grants, req.params.get("company") or None)
     query = parse_list_query(_params(req))
-    words = query_words(query.q) if query.q else []
-    if query.q and not words:
-        raise InvalidInput({"q": "too_short"})
+    words = search_words(query.q)
     page = list_documents(ctx.document_index, scope, query, words)
     who = caller.principal
     # The caller's own new/downloaded state: one range read of their partition (SPEC 7).
@@ -65,16 +63,22 @@ def link_api(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"url": link.url, "expires_at": expires})
 
 
-def link_for(req: func.HttpRequest, ctx: context.AppContext, caller: Caller) -> Link:
-    """The link for the route's document, the `company` query choosing among the caller's grants:
-    shared by the API and the page's download route."""
+def link_for(
+    req: func.HttpRequest, ctx: context.AppContext, caller: Caller, company: str | None = None
+) -> Link:
+    """The link for the route's document, `company` (else the query's) choosing among the
+    caller's grants, `?disposition=inline` for a view: shared by the API and the page."""
+    disposition = (req.params.get("disposition") or "attachment").strip().lower()
+    if disposition not in ("attachment", "inline"):
+        raise InvalidInput({"disposition": "invalid"})
     return issue_link(
         ctx.link_ports(),
         caller,
         req.route_params.get("doc_id", ""),
         ctx.clock.now(),
         ctx.settings.link_ttl_seconds,
-        company=req.params.get("company") or None,
+        company=company or req.params.get("company") or None,
+        inline=disposition == "inline",
     )
 
 

@@ -38,10 +38,13 @@ def ascii_fallback(name: str) -> str:
     return _NON_ASCII_SAFE.sub("_", stripped) or "document.pdf"
 
 
-def content_disposition(name: str) -> str:
-    """`attachment` with an ASCII `filename` and the exact UTF-8 `filename*` (RFC 6266/8187)."""
+def content_disposition(name: str, inline: bool = False) -> str:
+    """`attachment` (or `inline`, to open in the browser's viewer; the name is then the one a
+    "save" in the viewer proposes) with an ASCII `filename` and the exact UTF-8 `filename*`
+    (RFC 6266/8187)."""
     encoded = urllib.parse.quote(name, safe="")
-    return f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{encoded}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{encoded}"
 
 
 _ARCHIVE_WORD: Final = {"de": "Dokumente", "fr": "Documents", "it": "Documenti", "en": "Documents"}

@@ -22,7 +22,7 @@ class SignedLink:
 @dataclass(frozen=True)
 class IssuedLink:
     doc_id: str
-    kind: str  # "link" or "zip"
+    kind: str  # "link", "view" (opened in the browser) or "zip"
     issued_at: datetime
     expires_at: datetime | None
     actor: str

@@ -7,10 +7,12 @@ not a letter or digit. A German umlaut also yields its `ae`/`oe`/`ue` spelling, 
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from datetime import date
 from typing import Final
 
 from shared.domain.documents import TYPE_NAMES
@@ -58,10 +60,23 @@ def index_words(texts: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+def code_words(codes: Iterable[str]) -> list[str]:
+    """Case and claim numbers are also found without their leading letters: `S1234567` by
+    `1234567` (people copy the digits from a letter or a phone call)."""
+    found: set[str] = set()
+    for code in codes:
+        for word in words(code or ""):
+            match = _LEADING_LETTERS.fullmatch(word)
+            if match:
+                found.add(match.group(1))
+    return sorted(found)
+
+
 def query_words(query: str) -> list[str]:
-    """The words of a search query that count: at least MIN_PREFIX characters, de-duplicated."""
+    """The words of a search query that count: at least MIN_PREFIX characters, de-duplicated.
+    Dates typed the Swiss way (`19.02.2026`, `02.2026`) are not words: see query_dates."""
     seen: list[str] = []
-    for word in words(query):
+    for word in words(_DATE.sub(lambda m: " " if _match_span(m) else m.group(0), query)):
         if len(word) >= MIN_PREFIX and word not in seen:
             seen.append(word)
     return seen
@@ -92,12 +107,93 @@ def buckets(index: Iterable[str]) -> list[str]:
     return sorted({bucket(w) for w in index if len(w) >= BUCKET})
 
 
-@cache
+# Letters (at most three) before digits: `s1234567`, `r123`, `k55`; the digits are the number.
+_LEADING_LETTERS: Final = re.compile(r"[a-z]{1,3}([0-9][0-9a-z]*)", re.ASCII)
+
+# What a type is found by, per language: its glossary name, the names the portal showed
+# before the glossary (a search that found a document once still does) and what people call
+# it (GLOSSARY: "the synonyms people type"). Folded like every other word. Kept here, apart
+# from the display names, so search does not change when a page's wording does.
+TYPE_SEARCH_NAMES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "payment_letter": {
+        "de": ("Zahlungsanzeige", "Zahlungsbrief", "Zahlungsavis", "Auszahlung"),
+        "fr": ("Avis de paiement", "Lettre de paiement", "Versement"),
+        "it": ("Avviso di pagamento", "Lettera di pagamento", "Versamento"),
+        "en": ("Payment advice", "Payment letter", "Payout"),
+    },
+    "benefit_statement": {
+        "de": ("Leistungsabrechnung", "Abrechnung", "Leistungsausweis"),
+        "fr": ("Décompte de prestations", "Décompte"),
+        "it": ("Conteggio delle prestazioni", "Conteggio", "Rendiconto"),
+        "en": ("Benefit statement", "Statement of benefits"),
+    },
+    "cover_confirmation": {
+        "de": ("Kostengutsprache", "Gutsprache", "Bestätigung", "Deckungsbestätigung", "Deckungszusage",
+               "Kostenübernahme"),
+        "fr": ("Lettre de prise en charge", "Prise en charge", "Confirmation de couverture", "Garantie"),
+        "it": ("Lettera di assunzione dei costi", "Assunzione dei costi", "Conferma di copertura", "Garanzia"),
+        "en": ("Cost approval", "Cover confirmation", "Confirmation of cover", "Guarantee"),
+    },
+    "waiting_letter": {
+        "de": ("Zwischenbescheid", "Wartebrief"),
+        "fr": ("Lettre d'attente", "Lettre demandant de patienter", "Attente"),
+        "it": ("Lettera interlocutoria", "Lettera di attesa", "Attesa"),
+        "en": ("Holding letter", "Waiting letter", "Interim letter"),
+    },
+    "cost_reimbursement": {
+        "de": ("Kostenrückerstattung", "Rückerstattung der übernommenen Kosten", "Vergütung"),
+        "fr": ("Remboursement des frais", "Remboursement des frais pris en charge"),
+        "it": ("Rimborso delle spese", "Rimborso delle spese assunte"),
+        "en": ("Cost reimbursement", "Reimbursement", "Refund"),
+    },
+}
+
+
+@functools.cache
 def type_words(doc_type: str) -> tuple[str, ...]:
-    """The words a document type is found by: its names in de/fr/it/en and its code."""
-    return tuple(
-        sorted({w for name in TYPE_NAMES[doc_type].values() for w in index_words([name])} | set(words(doc_type)))
-    )
+    """Every word a type is found by: its display names and synonyms in the four languages, its code."""
+    texts = [name for names in TYPE_SEARCH_NAMES.get(doc_type, {}).values() for name in names]
+    texts += list(TYPE_NAMES.get(doc_type, {}).values())
+    return tuple(sorted(set(index_words(texts)) | set(words(doc_type))))
+
+
+# A day `19.02.2026` (also `19.2.2026`, `2026-02-19`) or a month `02.2026` (`2026-02`).
+_DATE: Final = re.compile(
+    r"(?<![0-9.\-])(?:([0-9]{1,2})\.)?([0-9]{1,2})\.([0-9]{4})(?![0-9.\-])"
+    r"|(?<![0-9.\-])([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?(?![0-9.\-])",
+    re.ASCII,
+)
+
+
+def query_dates(query: str) -> tuple[date, date] | None:
+    """The document dates a query names, as one inclusive window (several dates: where they
+    overlap, possibly empty: start after end). None when the query names no date."""
+    window: tuple[date, date] | None = None
+    for match in _DATE.finditer(query or ""):
+        span = _match_span(match)
+        if span is None:
+            continue
+        window = span if window is None else (max(window[0], span[0]), min(window[1], span[1]))
+    return window
+
+
+def _match_span(match: re.Match[str]) -> tuple[date, date] | None:
+    day, month, year = match.group(1), match.group(2), match.group(3)
+    if year is None:
+        year, month, day = match.group(4), match.group(5), match.group(6)
+    return _span(int(year), int(month), int(day) if day else None)
+
+
+def _span(year: int, month: int, day: int | None) -> tuple[date, date] | None:
+    try:
+        if day is not None:
+            one = date(year, month, day)
+            return one, one
+        first = date(year, month, 1)
+    except ValueError:
+        return None
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first, date.fromordinal(following.toordinal() - 1)
 
 
 @dataclass(frozen=True)

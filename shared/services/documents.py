@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantStatus
 from shared.domain.lines import DOC_TYPES, LINES, canonical_line
+from shared.domain.search import query_dates, query_words
 from shared.domain.timestamps import utc_iso
 
 DEFAULT_LIMIT = 50
@@ -143,9 +144,15 @@ def resolve_scope(grants: Iterable[Grant], company: str | None) -> Scope:
 def _date(value: str, field: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
+    iso = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value, re.ASCII)
+    # The page's date fields take the Swiss way of writing a date (GLOSSARY), whatever the language.
+    swiss = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", value, re.ASCII)
+    parts = (iso.group(1), iso.group(2), iso.group(3)) if iso else (
+        (swiss.group(3), swiss.group(2), swiss.group(1)) if swiss else None
+    )
+    if parts:
         try:
-            return date.fromisoformat(value)
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
         except ValueError:
             pass
     errors[field] = "invalid_date"
@@ -188,26 +195,48 @@ def parse_list_query(params: Mapping[str, str]) -> ListQuery:
     return ListQuery(lines, doc_type, date_from, date_to, q, limit, cursor)
 
 
+def search_words(q: str) -> list[str]:
+    """The words a query searches for (dates typed in it filter instead: see list_documents);
+    a query with neither is refused rather than silently listing everything."""
+    words = query_words(q) if q else []
+    if q and not words and query_dates(q) is None:
+        raise InvalidInput({"q": "too_short"})
+    return words
+
+
+def date_window(query: ListQuery) -> tuple[date | None, date | None]:
+    """The `from`/`to` filters narrowed by the dates typed into `q` (`19.02.2026`, `02.2026`)."""
+    typed = query_dates(query.q)
+    if typed is None:
+        return query.date_from, query.date_to
+    start = max(typed[0], query.date_from) if query.date_from else typed[0]
+    end = min(typed[1], query.date_to) if query.date_to else typed[1]
+    return start, end
+
+
 def list_documents(
     index: DocumentIndex, scope: Scope, query: ListQuery, words: Sequence[str] = ()
 ) -> Page:
     """One page of the scope's documents, newest `doc_date` first (the index keeps the order).
 
-    `words` are the normalised search words (shared/domain/search.py); empty means list.
+    `words` are the normalised search words (search_words); empty means list.
     """
     lines = scope.lines if query.lines is None else tuple(x for x in query.lines if x in scope.lines)
     if not lines:
         return Page([], None)  # a line asked for but not granted: nothing, never "all lines"
+    date_from, date_to = date_window(query)
+    if date_from and date_to and date_from > date_to:
+        return Page([], None)  # a typed date outside the from/to filters
     try:
         if words:
             items, cursor = index.search(
                 scope.customer_number, lines, list(words), query.doc_type,
-                query.date_from, query.date_to, query.limit, query.cursor,
+                date_from, date_to, query.limit, query.cursor,
             )
         else:
             items, cursor = index.list_documents(
                 scope.customer_number, lines, query.doc_type,
-                query.date_from, query.date_to, query.limit, query.cursor,
+                date_from, date_to, query.limit, query.cursor,
             )
     except ValueError as exc:  # the index refuses a cursor it did not issue
         raise BadCursor(str(exc)) from exc

@@ -124,8 +124,10 @@ def issue_link(
     now: datetime,
     ttl_seconds: int,
     company: str | None = None,
+    inline: bool = False,
 ) -> Link:
-    """Sign, then audit and record: a link is never handed out without its trace."""
+    """Sign, then audit and record: a link is never handed out without its trace. `inline`
+    opens the PDF in the browser's viewer and is audited (and recorded) as a view."""
     record = find_visible(ports.index, caller.grants, doc_id, company)
     ttl = timedelta(seconds=max(1, min(ttl_seconds, MAX_TTL_SECONDS)))
     expires = now + ttl
@@ -135,11 +137,11 @@ def issue_link(
         starts_at=now - CLOCK_SKEW,
         expires_at=expires,
         content_type=PDF,
-        content_disposition=content_disposition(file_name(record, caller.language)),
+        content_disposition=content_disposition(file_name(record, caller.language), inline=inline),
     )
     ports.audit.append(
         AuditEvent(
-            action="link.issued",
+            action="view.issued" if inline else "link.issued",
             at=now,
             actor=caller.principal.actor,
             client=caller.client,
@@ -148,6 +150,7 @@ def issue_link(
             details={"line": record.line, "expires_at": utc_iso(expires)},
         )
     )
-    ports.links.record(received(record, "link", now, expires, caller))
-    mark_downloaded(ports.states, caller, [record], now, "link")
+    kind = "view" if inline else "link"
+    ports.links.record(received(record, kind, now, expires, caller))
+    mark_downloaded(ports.states, caller, [record], now, kind)
     return Link(url=signed.url, expires_at=expires, doc_id=record.doc_id)

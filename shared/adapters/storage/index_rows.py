@@ -14,7 +14,7 @@ from typing import Any, Final
 from shared.domain.companies import valid_customer_number
 from shared.domain.documents import DocumentRecord
 from shared.domain.lines import LINES
-from shared.domain.search import index_words
+from shared.domain.search import code_words, index_words
 
 _EPOCH_DAY: Final = date(9999, 12, 31)
 _MAX_MS: Final = 10**13 - 1
@@ -48,8 +48,10 @@ def parse_timestamp(value: str) -> datetime:
 
 
 def record_words(record: DocumentRecord) -> list[str]:
-    """What a document is found by, besides its type's names (matched at query time)."""
-    return index_words([record.title, record.reference, record.case_number, record.insured_person])
+    """What a document is found by, besides its type's names (matched at query time): also its
+    case number and reference without their leading letters."""
+    found = index_words([record.title, record.reference, record.case_number, record.insured_person])
+    return sorted(set(found) | set(code_words([record.reference, record.case_number])))
 
 
 def record_fields(record: DocumentRecord) -> dict[str, Any]:

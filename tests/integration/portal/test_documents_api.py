@@ -242,6 +242,36 @@ def test_link_really_downloads_with_a_live_clock(http: Client, ctx: AppContext, 
     )
 
 
+def test_inline_link_opens_in_the_browser_and_is_audited_as_a_view(
+    http: Client, ctx: AppContext, clock: MutableClock
+) -> None:
+    """GIVEN ?disposition=inline WHEN the link is followed THEN Azurite answers the PDF inline
+    (same read-only link otherwise), and the audit and link log record a view."""
+    from datetime import UTC, datetime
+
+    clock.set(datetime.now(UTC))
+    record = file_document(ctx, "100001", "LAA", "benefit_statement", "2026-03-02", "R8", title="Ansicht")
+    login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
+    url = http.get(f"/api/documents/{record.doc_id}/link?disposition=inline").json()["url"]
+    params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert params["rscd"].startswith("inline; filename=") and params["sp"] == "r"
+    got = requests.get(url, timeout=10)
+    assert got.status_code == 200 and got.headers["Content-Disposition"].startswith("inline;")
+    actions = [e["action"] for e in audit_log(ctx).read_day(ctx.clock.now().date()) if e["target"] == record.doc_id]
+    assert actions == ["view.issued"]
+    assert [x.kind for x in link_log(ctx).for_document(record.doc_id)] == ["view"]
+    bad = http.get(f"/api/documents/{record.doc_id}/link?disposition=open")
+    assert bad.status_code == 422 and bad.json()["errors"] == {"disposition": "invalid"}
+
+
+def test_list_without_line_lists_every_granted_line(http: Client, ctx: AppContext, docs: dict) -> None:
+    login(http, ctx, ANNA, grants=[("100001", ("LAA", "IJM"))])
+    items = http.get("/api/documents").json()["items"]
+    assert {i["line"] for i in items} == {"LAA", "IJM"}
+    dated = http.get("/api/documents?q=" + docs["ijm"].doc_date.strftime("%d.%m.%Y")).json()["items"]
+    assert dated and {i["doc_date"] for i in dated} == {docs["ijm"].doc_date.isoformat()}
+
+
 def test_same_404_for_missing_foreign_and_other_line(http: Client, ctx: AppContext, docs: dict) -> None:
     login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
     answers = [
