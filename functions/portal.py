@@ -14,12 +14,11 @@ from shared import context
 from shared.adapters.rendering import formatting
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
-from shared.domain.search import query_words
 from shared.services.documents import CompanyNotGranted, NoGrant
 from shared.services.personal_state import marks_for
 from shared.services.portal_view import build_view
 from web.auth_http import current_session, require_session
-from web.http import endpoint, html_response, read_form, redirect
+from web.http import csp_allowing_forms_to, endpoint, html_response, read_form, redirect
 from web.portal_http import caller_for
 
 bp = func.Blueprint()
@@ -56,7 +55,10 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
         "insurer_name": ctx.settings.insurer_name,
         "lang_url": _lang_url(req),
         "user_name": session.principal.name,
+        "user_email": session.principal.email,
         "csrf_token": session.csrf_token,
+        "contact_email": ctx.settings.contact_email,
+        "contact_phone": ctx.settings.contact_phone,
     }
     companies = ctx.company_store
 
@@ -67,7 +69,7 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
     try:
         view = build_view(
             ctx.document_index, caller, dict(req.params), ctx.clock.now(),
-            ctx.settings.expiry_warning_days, company_name, query_words,
+            ctx.settings.expiry_warning_days, company_name,
         )
     except NoGrant:
         return html_response(render("portal/no_access.html", caller.language, reason="no_grant", **common), 403)
@@ -89,26 +91,33 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
         retention_days=ctx.settings.retention_days,
         fmt_day=lambda value: formatting.day(value, caller.language),
         fmt_size=lambda value: formatting.size(int(value or 0), caller.language),
-        tab_url=lambda line: _url("/portal", company=view.scope.customer_number, line=line, lang=caller.language),
+        tab_url=lambda line: _url("/portal", company=view.scope.customer_number, line=line, lang=caller.language)
+        + "#list",
         next_url=_url("/portal", **params, **view.filters, cursor=view.next_cursor) if view.next_cursor else "",
         first_url=_url("/portal", **params, **view.filters),
         reset_url=_url("/portal", **params),
         download_url=lambda doc_id: _url(
             f"/portal/download/{doc_id}", company=view.scope.customer_number, lang=caller.language
         ),
+        view_url=lambda doc_id: _url(
+            f"/portal/download/{doc_id}", company=view.scope.customer_number, lang=caller.language,
+            disposition="inline",
+        ),
+        search_all_url=_url("/portal", **{**params, "line": "all"}, **view.filters),
+        notice=req.params.get("notice", ""),
         **common,
     )
-    return html_response(body)
+    return html_response(body, headers={"Content-Security-Policy": csp_allowing_forms_to(ctx.storage.blob_service.url)})
 
 
 @bp.route(route="portal/download/{doc_id}", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint("GET")
+@endpoint("POST")
 def portal_download(req: func.HttpRequest) -> func.HttpResponse:
-    """A plain link the keyboard and every browser follow: issue the SAS, then redirect to it."""
+    """The row's download and view buttons (a POST with the CSRF field: issuing a link is
+    audited, so no GET does it): issue the SAS, then redirect to it. `?disposition=inline`
+    opens it in the browser's viewer (the button targets a new tab)."""
     ctx = context.current()
-    session = current_session(req)
-    if session is None:
-        return _login(choose_language(req.params.get("lang"), req.headers.get("accept-language")))
+    session = require_session(req)
     link = link_for(req, ctx, caller_for(req, ctx, session))
     return redirect(link.url, status=303, headers={"Cache-Control": "no-store"})
 
@@ -122,4 +131,7 @@ def portal_zip(req: func.HttpRequest) -> func.HttpResponse:
     form = read_form(req, 64 * 1024)
     caller = caller_for(req, ctx, session)
     company = (form.get("company") or [""])[-1] or None
+    if not form.get("ids"):  # the button without JavaScript: back to the same page, with a message
+        kept = {k: (form.get(k) or [""])[-1] for k in KEPT_PARAMS if k != "cursor"}
+        return redirect(_url("/portal", **kept, lang=caller.language, notice="none_selected") + "#notice")
     return zip_response(ctx, caller, company, form.get("ids") or [])

@@ -47,6 +47,10 @@ class Settings:
     unverified_ttl_days: int = 7
     consent_version: str = "2026-11"
     insurer_name: str = "Helvetia Muster Versicherungen"
+    # Shown on error pages, the "no access" page and in the footer (the way to a person).
+    contact_email: str = "kundenportal@versicherer.ch"
+    contact_phone: str = "+41 58 000 00 00"
+    imprint_url: str = "https://www.versicherer.ch/impressum"
     brand_colour: str = "#0b4f8a"
     # The insurer's contact, at the end of every mail.
     contact_email: str = "kundendienst@versicherer.ch"
@@ -127,6 +131,9 @@ _STR_FIELDS = {
     "PORTAL_CLIENT_IP_HEADER": "client_ip_header",
     "PORTAL_CONSENT_VERSION": "consent_version",
     "PORTAL_INSURER_NAME": "insurer_name",
+    "PORTAL_CONTACT_EMAIL": "contact_email",
+    "PORTAL_CONTACT_PHONE": "contact_phone",
+    "PORTAL_IMPRINT_URL": "imprint_url",
     "PORTAL_BRAND_COLOUR": "brand_colour",
     "PORTAL_CONTACT_EMAIL": "contact_email",
     "PORTAL_CONTACT_PHONE": "contact_phone",

@@ -48,6 +48,18 @@ SECURITY_HEADERS = {
 }
 
 
+def csp_allowing_forms_to(*urls: str) -> str:
+    """The CSP with `form-action` widened to the origins of `urls`: a form whose answer
+    redirects elsewhere (the page's download and view buttons, to the storage account's
+    signed link) is blocked by browsers unless the redirect's target is allowed too."""
+    origins = []
+    for url in urls:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return CSP.replace("form-action 'self'", " ".join(["form-action 'self'", *origins]))
+
+
 def json_response(
     payload: Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> func.HttpResponse:

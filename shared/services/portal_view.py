@@ -3,7 +3,7 @@ the template stays free of rules (which companies, which tab, what expires soon)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,10 +19,12 @@ from shared.services.documents import (
     parse_list_query,
     resolve_scope,
     scopes,
+    search_words,
 )
 from shared.services.links import Caller
 
 PAGE_SIZE = 25
+ALL_LINES = "all"  # the tab that lists every granted line together (the default)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Row:
 class PortalView:
     companies: list[tuple[str, str]]  # (customer number, display name)
     scope: Scope
-    line: str
+    line: str  # a line code, or ALL_LINES
     doc_types: list[tuple[str, str]]  # (code, label) allowed in the tab's line
     filters: dict[str, str]
     rows: list[Row] = field(default_factory=list)
@@ -50,6 +52,17 @@ class PortalView:
     def expiring_count(self) -> int:
         return sum(1 for r in self.rows if r.expiring)
 
+    @property
+    def all_lines(self) -> bool:
+        return self.line == ALL_LINES
+
+    @property
+    def result_count(self) -> int | None:
+        """How many documents match, when the page shows them all (no further page); else unknown."""
+        if self.errors or self.paged or self.next_cursor:
+            return None
+        return len(self.rows)
+
 
 def build_view(
     index: DocumentIndex,
@@ -58,31 +71,32 @@ def build_view(
     now: datetime,
     warning_days: int,
     company_name: Callable[[str], str],
-    words_of: Callable[[str], Sequence[str]],
 ) -> PortalView:
     """Raises NoGrant / CompanyNotGranted (the page answers 403 / 404); input errors are shown."""
     granted = scopes(caller.grants)
     requested = params.get("company", "").strip()
     scope = resolve_scope(caller.grants, requested or (next(iter(granted)) if granted else None))
     asked_line = canonical_line(params.get("line", "").strip()) or ""
-    line = asked_line if asked_line in scope.lines else scope.lines[0]
+    line = asked_line if asked_line in scope.lines else ALL_LINES
+    shown_lines = scope.lines if line == ALL_LINES else (line,)
+    types = {t for shown in shown_lines for t in ALLOWED[shown]}
     view = PortalView(
         companies=[(c, company_name(c)) for c in granted],
         scope=scope,
         line=line,
-        doc_types=sorted(((t, type_name(t, caller.language)) for t in ALLOWED[line]), key=lambda x: x[1]),
+        doc_types=sorted(((t, type_name(t, caller.language)) for t in types), key=lambda x: x[1]),
         filters={k: params.get(k, "").strip() for k in ("q", "type", "from", "to")},
         paged=bool(params.get("cursor")),
     )
     try:
-        query = parse_list_query({**params, "line": line, "limit": str(PAGE_SIZE)})
-        words = list(words_of(query.q)) if query.q else []
-        if query.q and not words:
-            raise InvalidInput({"q": "too_short"})
+        query = parse_list_query(
+            {**params, "line": "" if line == ALL_LINES else line, "limit": str(PAGE_SIZE)}
+        )
+        words = search_words(query.q)
     except InvalidInput as exc:
         view.errors = exc.errors
         return view
-    if query.doc_type and query.doc_type not in ALLOWED[line]:
+    if query.doc_type and query.doc_type not in types:
         query = ListQuery(query.lines, None, query.date_from, query.date_to, query.q, query.limit, query.cursor)
         view.filters["type"] = ""
     try:

@@ -3,6 +3,8 @@
  *   Space activates like Enter.
  * - Bulk download: "select all", the count of selected documents, the button disabled
  *   while nothing is selected.
+ * - Focus: after a failed submit to the error summary (or the notice), after a tab switch
+ *   (the tab's link ends in #list) to the list, so a screen reader starts where things changed.
  * No inline script anywhere: the CSP forbids it. */
 (function () {
   "use strict";
@@ -58,8 +60,23 @@
     update();
   }
 
+  // Type and date filters stay folded on a phone (the first documents fit on the screen),
+  // open on a wide screen where there is room.
+  function setupFilters() {
+    var more = document.getElementById("more-filters");
+    if (more && window.matchMedia && window.matchMedia("(min-width: 641px)").matches) { more.open = true; }
+  }
+
+  function setupFocus() {
+    var target = document.getElementById("error-summary") || document.getElementById("notice");
+    if (!target && window.location.hash === "#list") { target = document.getElementById("panel"); }
+    if (target) { target.focus({ preventScroll: target.id === "panel" }); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupTabs();
     setupBulk();
+    setupFilters();
+    setupFocus();
   });
 })();

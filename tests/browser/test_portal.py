@@ -84,9 +84,13 @@ def test_sign_in_tabs_search_download(
     try:
         _sign_in(page, portal["base"])
         assert page.locator("h1").inner_text() == "Ihre Dokumente"
-        assert page.get_attribute("#tab-IJM", "aria-selected") == "true"
+        assert page.get_attribute("#tab-all", "aria-selected") == "true"  # one list across lines
+        assert page.locator("tbody tr").count() == 4
+        page.screenshot(path=str(output_dir / "portal-all-lines-de.png"), full_page=True)
+        page.locator("#tab-IJM").click()
+        page.wait_for_url("**line=IJM**")
         assert page.locator("tbody tr").count() == 1
-        page.screenshot(path=str(output_dir / "portal-ijm-de.png"), full_page=True)
+        assert page.evaluate("document.activeElement.id") == "panel"  # focus follows the tab switch
 
         page.locator("#tab-LAA").click()
         page.wait_for_url("**line=LAA**")
@@ -102,7 +106,7 @@ def test_sign_in_tabs_search_download(
 
         record = portal["docs"]["laa2"]
         with page.expect_download() as info:
-            page.locator("a.download").first.click()
+            page.locator("button.download").first.click()
         download = info.value
         assert download.suggested_filename == "LAA_Kostengutsprache_2026-01-20_R100.pdf"
         saved = Path(download.path())
@@ -155,12 +159,13 @@ def test_keyboard_only(browser: Browser, portal: dict[str, Any], output_dir: Pat
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.getAttribute('role')") == "tab":
                 break
-        assert page.evaluate("document.activeElement.id") == "tab-IJM"
+        assert page.evaluate("document.activeElement.id") == "tab-all"
         page.keyboard.press("ArrowRight")
-        assert page.evaluate("document.activeElement.id") == "tab-LAA"
+        assert page.evaluate("document.activeElement.id") == "tab-IJM"
         page.keyboard.press("End")
         assert page.evaluate("document.activeElement.id") == "tab-LAAC"
         page.keyboard.press("Home")
+        page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
         page.wait_for_url("**line=LAA**")
@@ -189,5 +194,46 @@ def test_axe_no_serious_violations(browser: Browser, portal: dict[str, Any], out
         page.set_viewport_size({"width": 390, "height": 844})
         assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"portal-mobile-{lang}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_view_opens_the_pdf_inline_in_a_new_tab(browser: Browser, portal: dict[str, Any], output_dir: Path) -> None:
+    """The row's "view" button posts (CSRF) into a new tab, which lands on an inline link."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        _sign_in(page, portal["base"])
+        page.fill("#q", "Best\u00e4tigung")  # a synonym of Kostengutsprache
+        page.press("#q", "Enter")
+        page.wait_for_url("**q=Best**")
+        assert page.locator(".doc-title").all_inner_texts() == ["Kostengutsprache Physio"]
+        assert page.locator(".result-count").inner_text().startswith("Gefundene Dokumente: 1")
+        with context.expect_page() as info:
+            page.locator("button.view").first.click()
+        viewer = info.value
+        viewer.wait_for_url("**rscd=inline**", wait_until="commit")
+        assert "rscd=inline" in viewer.url and portal["docs"]["laa2"].blob_name in viewer.url
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(output_dir / "portal-search-synonym-mobile-de.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_zip_without_selection_and_without_javascript(
+    browser: Browser, portal: dict[str, Any], output_dir: Path
+) -> None:
+    signed_in = browser.new_context()
+    _sign_in(signed_in.new_page(), portal["base"])
+    state = signed_in.storage_state()
+    signed_in.close()
+    context = browser.new_context(java_script_enabled=False, storage_state=state)
+    page = context.new_page()
+    try:
+        page.goto(f"{portal['base']}/portal?lang=de")
+        page.locator("#bulk-submit").click()
+        page.wait_for_url("**notice=none_selected**")
+        assert "mindestens ein Dokument" in page.locator("#notice").inner_text()
+        page.screenshot(path=str(output_dir / "portal-zip-none-selected-de.png"), full_page=True)
     finally:
         context.close()

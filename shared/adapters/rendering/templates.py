@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from shared.adapters.rendering.i18n import line_label, translations
 from shared.domain.languages import LANGUAGES
+from shared.settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -28,8 +29,20 @@ def environment(lang: str) -> Environment:
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["lang"] = lang
     env.filters["line_label"] = lambda line: line_label(line, lang)
+    env.globals["site"] = site
     return env
 
 
 def render(template: str, lang: str, **context: Any) -> str:
     return environment(lang).get_template(template).render(lang=lang, **context)
+
+
+def site() -> Settings:
+    """The settings every page's frame shows (footer links, contact), read when a page renders:
+    a test or the dev host may install another context at any time."""
+    try:
+        from shared import context  # the composition root imports adapters: imported late
+
+        return context.current().settings
+    except Exception:  # noqa: BLE001 - a page without storage configured still renders
+        return Settings()

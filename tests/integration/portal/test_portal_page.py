@@ -43,14 +43,16 @@ def test_page_shows_granted_lines_newest_first_in_the_language(
     assert '<html lang="fr">' in html
     assert "Vos documents" in html and "Muster AG" in html
     assert 'role="tablist"' in html
-    assert re.findall(r'role="tab" id="tab-(\w+)"', html) == ["LAA", "LAAC"]
-    assert (
-        'id="tab-LAA" href="/portal?company=100001&amp;line=LAA&amp;lang=fr" aria-controls="panel"\n'
+    assert re.findall(r'role="tab" id="tab-(\w+)"', html) == ["all", "LAA", "LAAC"]
+    assert (  # one list across the granted lines is the default tab
+        'id="tab-all" href="/portal?company=100001&amp;line=all&amp;lang=fr#list" aria-controls="panel"\n'
         '     aria-selected="true"' in html
     )
     assert html.index("Février") < html.index("Janvier")
     assert "Hidden IJM" not in html
-    assert f"/portal/download/{new.doc_id}?company=100001&amp;lang=fr" in html
+    assert f'formaction="/portal/download/{new.doc_id}?company=100001&amp;lang=fr"' in html
+    assert f'formaction="/portal/download/{new.doc_id}?company=100001&amp;lang=fr&amp;disposition=inline"' in html
+    assert "Publié le" in html
     assert f'value="{old.doc_id}"' in html
     assert "Supprimé le" in html and "2 mars 2027" in html
     assert "expiring-warning" not in html
@@ -107,17 +109,31 @@ def test_no_grant_page_is_403(http: Client, ctx: AppContext) -> None:
     resp = http.get("/portal")
     assert resp.status_code == 403
     assert "no active access" in resp.text
+    # who is signed in, a way out, a way to ask, a person to call
+    assert f"({ANNA})" in resp.text and 'action="/api/auth/logout"' in resp.text
+    assert 'href="/api/access-request?lang=en"' in resp.text and "kundenportal@versicherer.ch" in resp.text
 
 
 def test_download_redirects_to_a_fresh_link(http: Client, ctx: AppContext) -> None:
+    """GIVEN a row's download button WHEN posted with the CSRF field THEN a 303 to a fresh
+    attachment link; with ?disposition=inline to a view link, audited as a view. No GET issues one."""
     _companies(ctx)
     record = file_document(ctx, "100001", "LAA", "benefit_statement", "2026-01-05", "R1")
-    login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
-    resp = http.get(f"/portal/download/{record.doc_id}?company=100001&lang=it", allow_redirects=False)
+    csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
+    form = {"csrf_token": csrf, "company": "100001"}
+    url = f"/portal/download/{record.doc_id}?company=100001&lang=it"
+    resp = http.post(url, data=form, allow_redirects=False)
     assert resp.status_code == 303
     assert f"/{record.blob_name}?" in resp.headers["Location"]
     assert "Conteggio_delle_prestazioni" in resp.headers["Location"]
-    assert http.get("/portal/download/" + "b" * 32).status_code == 404
+    assert "rscd=attachment" in resp.headers["Location"]
+    view = http.post(url + "&disposition=inline", data=form, allow_redirects=False)
+    assert view.status_code == 303 and "rscd=inline" in view.headers["Location"]
+    actions = [e["action"] for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["target"] == record.doc_id]
+    assert actions == ["link.issued", "view.issued"]
+    assert http.get(url, allow_redirects=False).status_code == 405
+    assert http.post(url, data={**form, "csrf_token": "wrong"}).status_code == 403
+    assert http.post("/portal/download/" + "b" * 32, data=form).status_code == 404
 
 
 def test_bulk_download_form(http: Client, ctx: AppContext) -> None:
@@ -131,3 +147,42 @@ def test_bulk_download_form(http: Client, ctx: AppContext) -> None:
     names = zipfile.ZipFile(io.BytesIO(resp.content)).namelist()
     assert names == ["LAA_Leistungsabrechnung_2026-01-05_R1.pdf", "LAA_Leistungsabrechnung_2026-01-06_R2.pdf"]
     assert http.post("/portal/zip", data={**form, "csrf_token": "wrong"}).status_code == 403
+
+
+def test_all_lines_search_count_and_typed_dates(http: Client, ctx: AppContext) -> None:
+    """GIVEN documents in two lines WHEN searching from the all-lines tab THEN both lines are
+    searched, the count is shown, and dates typed the Swiss way find the document date."""
+    _companies(ctx)
+    file_document(ctx, "100001", "IJM", "payment_letter", "2026-02-19", "K1", title="Taggeld", case_number="S1234567")
+    file_document(ctx, "100001", "LAA", "cover_confirmation", "2026-02-03", "R2", title="Physio")
+    file_document(ctx, "100001", "LAA", "benefit_statement", "2026-03-19", "R3", title="März")
+    login(http, ctx, ANNA, grants=[("100001", ("IJM", "LAA"))], language="de")
+
+    def titles(query: str) -> list[str]:
+        return re.findall(r'class="doc-title" id="title-\w+">([^<]+)<', http.get("/portal?" + query).text)
+
+    assert titles("") == ["März", "Taggeld", "Physio"]
+    assert titles("line=all&q=1234567") == ["Taggeld"]  # case number without its letter
+    assert titles("q=Deckungsbest%C3%A4tigung") == ["Physio"]
+    assert titles("q=Best%C3%A4tigung") == ["Physio"]
+    assert titles("q=19.02.2026") == ["Taggeld"]
+    assert titles("q=02.2026") == ["Taggeld", "Physio"]
+    assert titles("line=LAA&q=02.2026") == ["Physio"]
+    page = http.get("/portal?q=02.2026").text
+    assert "Gefundene Dokumente: 2" in page
+    in_line = http.get("/portal?line=LAA&q=Taggeld").text
+    assert "In allen Versicherungszweigen suchen" in in_line and "line=all&amp;" in in_line
+    assert titles("from=01.03.2026") == ["März"]  # the date fields take dd.mm.yyyy too
+
+
+def test_zip_form_without_selection_returns_to_the_page(http: Client, ctx: AppContext) -> None:
+    _companies(ctx)
+    file_document(ctx, "100001", "LAA", "benefit_statement", "2026-01-05", "R1")
+    csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA",))], language="fr")
+    form = {"csrf_token": csrf, "company": "100001", "line": "LAA", "q": "R1"}
+    resp = http.post("/portal/zip?lang=fr", data=form, allow_redirects=False)
+    assert resp.status_code == 303
+    location = resp.headers["Location"]
+    assert location.startswith("/portal?company=100001&line=LAA&q=R1&lang=fr&notice=none_selected")
+    page = http.get(location.split("#")[0]).text
+    assert "Veuillez sélectionner au moins un document pour le téléchargement ZIP." in page
