@@ -36,6 +36,14 @@ param baseUrl string = ''
 param mailSender string
 
 param insurerName string = 'Helvetia Muster Versicherungen'
+
+@description('Customer service contact shown on error pages, the no-access page and the footer.')
+param contactEmail string = 'kundenportal@versicherer.ch'
+param contactPhone string = '+41 58 000 00 00'
+
+@description('The insurer\'s imprint page, linked from every page\'s footer.')
+param imprintUrl string = 'https://www.versicherer.ch/impressum'
+
 param brandColour string = '#0b4f8a'
 param defaultAdvisorEmail string = 'berater@versicherer.ch'
 param eligibilityThresholdChf int = 250000
@@ -301,6 +309,9 @@ module settings 'modules/appsettings.bicep' = {
       PORTAL_GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0'
       PORTAL_MAIL_SENDER: mailSender
       PORTAL_INSURER_NAME: insurerName
+      PORTAL_CONTACT_EMAIL: contactEmail
+      PORTAL_CONTACT_PHONE: contactPhone
+      PORTAL_IMPRINT_URL: imprintUrl
       PORTAL_BRAND_COLOUR: brandColour
       PORTAL_DEFAULT_ADVISOR_EMAIL: defaultAdvisorEmail
       PORTAL_ELIGIBILITY_THRESHOLD_CHF: string(eligibilityThresholdChf)
