@@ -36,12 +36,14 @@
     if (!form || !button) { return; }
     var all = document.getElementById("select-all");
     var count = document.getElementById("selected-count");
+    var bar = form.querySelector(".bulk-bar");
     var template = (document.getElementById("i18n") || { dataset: {} }).dataset.selected || "{count}";
     var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=ids]"));
 
     function update() {
       var selected = boxes.filter(function (box) { return box.checked; }).length;
       button.disabled = selected === 0;
+      if (bar) { bar.classList.toggle("has-selection", selected > 0); }
       count.textContent = selected ? template.replace("{count}", String(selected)) : "";
       if (all) {
         all.checked = selected === boxes.length && selected > 0;
