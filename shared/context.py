@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+from shared.adapters.rendering.templates import provide_site
 from shared.wiring.app import AppContext, build
 
 __all__ = ["AppContext", "build", "current", "install"]
@@ -26,3 +27,6 @@ def install(ctx: AppContext | None) -> None:
     global _current
     with _lock:
         _current = ctx
+
+
+provide_site(lambda: current().settings)

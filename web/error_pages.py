@@ -104,7 +104,7 @@ def error_page(req: func.HttpRequest, problem: HttpProblem) -> func.HttpResponse
         return None
     try:
         return _page(req, problem)
-    except Exception:  # noqa: BLE001 - fall back to problem+json rather than fail twice
+    except Exception:  # fall back to problem+json rather than fail twice
         log.exception("error page for %s failed", problem.status)
         return None
 

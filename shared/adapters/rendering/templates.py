@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from shared.adapters.rendering.i18n import line_label, translations
 from shared.domain.languages import LANGUAGES
 from shared.settings import Settings
+
+_site: Callable[[], Settings] = Settings
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -37,12 +40,16 @@ def render(template: str, lang: str, **context: Any) -> str:
     return environment(lang).get_template(template).render(lang=lang, **context)
 
 
-def site() -> Settings:
-    """The settings every page's frame shows (footer links, contact), read when a page renders:
-    a test or the dev host may install another context at any time."""
-    try:
-        from shared import context  # the composition root imports adapters: imported late
+def provide_site(source: Callable[[], Settings]) -> None:
+    """Where every page's frame (footer links, contact) reads its settings from: the
+    composition root registers its current settings (shared/context.py), read when a page
+    renders, since a test or the dev host may install another context at any time."""
+    global _site
+    _site = source
 
-        return context.current().settings
+
+def site() -> Settings:
+    try:
+        return _site()
     except Exception:  # noqa: BLE001 - a page without storage configured still renders
         return Settings()
