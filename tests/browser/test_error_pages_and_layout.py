@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from devhost.host import DevHost
 from shared.context import AppContext
 from tests.browser.test_portal import DEMO, _sign_in, portal  # noqa: F401 - the shared fixture
+from tests.support.axe import serious_violations
 from tests.support.identity import add_grant
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -24,14 +24,6 @@ TITLES_404 = {
     "en": "Page not found",
 }
 
-
-def _serious(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("lang", ["de", "fr", "it", "en"])
@@ -46,10 +38,10 @@ def test_404_page_in_the_browsers_language(browser: Browser, devhost: DevHost, o
         assert page.locator(f"a[href='/api/auth/login?lang={lang}']").count() == 1
         assert page.locator("a[href^='mailto:']").count() >= 1
         assert page.locator("footer a[href^='/privacy']").count() == 1
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"error-404-{lang}.png"), full_page=True)
         page.set_viewport_size(PHONE)
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"error-404-{lang}-mobile.png"), full_page=True)
     finally:
         context.close()
@@ -66,7 +58,7 @@ def test_405_and_401_pages(browser: Browser, devhost: DevHost, output_dir: Path)
         resp = page.goto(f"{devhost.base_url}/api/documents?lang=it")
         assert resp is not None and resp.status == 401
         assert page.locator("h1").inner_text() == "Effettui il login"
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.set_viewport_size(PHONE)
         page.screenshot(path=str(output_dir / "error-401-it-mobile.png"), full_page=True)
     finally:
@@ -87,10 +79,10 @@ def test_no_access_page_shows_who_and_the_ways_out(
         assert page.locator("main form[action='/api/auth/logout'] button").inner_text() == "Sign out"
         assert page.locator("a[href='/api/access-request?lang=en']").count() == 1
         assert page.locator(".contact a[href^='mailto:']").count() == 1
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / "no-access-en.png"), full_page=True)
         page.set_viewport_size(PHONE)
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / "no-access-en-mobile.png"), full_page=True)
         page.locator("main form[action='/api/auth/logout'] button").click()
         page.wait_for_load_state()
@@ -127,7 +119,7 @@ def test_phone_layout(browser: Browser, portal: dict[str, Any], output_dir: Path
         assert _tap_targets_below_44(page) == []
         placeholder = page.locator("#from").get_attribute("placeholder")
         assert placeholder == {"de": "TT.MM.JJJJ", "fr": "JJ.MM.AAAA", "it": "GG.MM.AAAA", "en": "DD.MM.YYYY"}[lang]
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"portal-phone-{lang}.png"))
         page.locator("tbody tr").nth(1).locator("input[type=checkbox]").check()
         assert page.locator(".bulk-bar").evaluate("el => getComputedStyle(el).position") == "sticky"
@@ -151,7 +143,7 @@ def test_failed_filter_submit_moves_focus_to_the_error_summary(
         assert "Von: Geben Sie ein gültiges Datum ein." in summary  # the error names its field
         page.locator("#error-summary a").first.click()
         assert page.evaluate("document.activeElement.id") == "from"
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / "portal-error-summary-de.png"), full_page=True)
     finally:
         context.close()
