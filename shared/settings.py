@@ -47,14 +47,11 @@ class Settings:
     unverified_ttl_days: int = 7
     consent_version: str = "2026-11"
     insurer_name: str = "Helvetia Muster Versicherungen"
-    # Shown on error pages, the "no access" page and in the footer (the way to a person).
+    # The way to a person: on error pages, the "no access" page, the footer and at the end of every mail.
     contact_email: str = "kundenportal@versicherer.ch"
     contact_phone: str = "+41 58 000 00 00"
     imprint_url: str = "https://www.versicherer.ch/impressum"
     brand_colour: str = "#0b4f8a"
-    # The insurer's contact, at the end of every mail.
-    contact_email: str = "kundendienst@versicherer.ch"
-    contact_phone: str = "+41 58 000 00 00"
     default_advisor_email: str = "berater@versicherer.ch"
     tenant_id: str = ""
     client_id: str = ""
@@ -135,8 +132,6 @@ _STR_FIELDS = {
     "PORTAL_CONTACT_PHONE": "contact_phone",
     "PORTAL_IMPRINT_URL": "imprint_url",
     "PORTAL_BRAND_COLOUR": "brand_colour",
-    "PORTAL_CONTACT_EMAIL": "contact_email",
-    "PORTAL_CONTACT_PHONE": "contact_phone",
     "PORTAL_DEFAULT_ADVISOR_EMAIL": "default_advisor_email",
     "PORTAL_TENANT_ID": "tenant_id",
     "PORTAL_CLIENT_ID": "client_id",
