@@ -2,44 +2,41 @@
 the dev host and the tests get a use case from.
 
 Request-scoped values (the caller's address, "now") are arguments; everything else comes
-from the root, so a test swaps an adapter by building a root of its own.
+from the root, so a test swaps an adapter by building a root of its own. Each use case
+imports its service and adapters when first built, not at import (cold start, SPEC 7).
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.adapters.content.pdf import pdf_readable
-from shared.adapters.mail.email_syntax import normalise_email
-from shared.adapters.mail.notifications import draft
-from shared.adapters.mail.quarantine_summary import QuarantineSummaryMail
-from shared.adapters.mail.render import AccessMails, render_mail
-from shared.adapters.storage.access_requests import new_request_id
-from shared.adapters.storage.grants import new_grant_id
-from shared.adapters.storage.purges import minimisation_rules
-from shared.domain.notifications import Mail
-from shared.domain.outbox import MailDraft
-from shared.domain.retention import Rule
-from shared.services.access_requests import AccessPorts
-from shared.services.advisor_company import CompanyPorts
-from shared.services.bulk_download import ZipLimits, ZipPorts
-from shared.services.digest import DigestPorts, DigestReport, run_notifications
-from shared.services.filing import FilingService
-from shared.services.links import LinkPorts
-from shared.services.onboarding import Onboarding
-from shared.services.ports import Inviter, MailRenderer
-from shared.services.quarantine_summary import SummaryResult, send_quarantine_summary
-from shared.services.retention_sweep import RETENTION_WORKERS, SweepReport, run_sweep
-from shared.services.withdrawal import WithdrawalPorts
 from shared.settings import Settings
 from shared.wiring.identity import Identity
+
+if TYPE_CHECKING:
+    from shared.domain.notifications import Mail
+    from shared.domain.outbox import MailDraft
+    from shared.domain.retention import Rule
+    from shared.services.access_requests import AccessPorts
+    from shared.services.advisor_company import CompanyPorts
+    from shared.services.bulk_download import ZipLimits, ZipPorts
+    from shared.services.digest import DigestPorts, DigestReport
+    from shared.services.filing import FilingService
+    from shared.services.links import LinkPorts
+    from shared.services.onboarding import Onboarding
+    from shared.services.ports import Inviter, MailRenderer
+    from shared.services.quarantine_summary import SummaryResult
+    from shared.services.retention_sweep import SweepReport
+    from shared.services.withdrawal import WithdrawalPorts
 
 
 def _renderer(settings: Settings) -> MailRenderer:
     """Renders a mail in the one layout, with the insurer's brand and contact from `settings`."""
 
     def render(name: str, lang: str, context: dict[str, Any]) -> tuple[str, str, str]:
+        from shared.adapters.mail.render import render_mail
+
         mail = render_mail(name, lang, context, settings)
         return mail.subject, mail.text, mail.html
 
@@ -64,6 +61,9 @@ class _InviterWhenUsed:
 class UseCases(Identity):
     @cached_property
     def filing_service(self) -> FilingService:
+        from shared.adapters.content.pdf import pdf_readable
+        from shared.services.filing import FilingService
+
         return FilingService(
             incoming=self.incoming_blobs,
             documents=self.document_blobs,
@@ -80,6 +80,11 @@ class UseCases(Identity):
 
     def access_ports(self) -> AccessPorts:
         """Built per request (the stores are built once), so a settings change takes effect at once."""
+        from shared.adapters.mail.email_syntax import normalise_email
+        from shared.adapters.mail.render import AccessMails
+        from shared.adapters.storage.access_requests import new_request_id
+        from shared.services.access_requests import AccessPorts
+
         return AccessPorts(
             requests=self.access_request_store,
             tokens=self.verify_token_store,
@@ -95,6 +100,9 @@ class UseCases(Identity):
 
     def onboarding(self, client: str) -> Onboarding:
         """The advisor's decisions (console, API) and ending a service (CLI), as of now."""
+        from shared.adapters.storage.grants import new_grant_id
+        from shared.services.onboarding import Onboarding
+
         inviter: Inviter = _InviterWhenUsed(self)
         return Onboarding(
             requests=self.access_request_store,
@@ -114,6 +122,8 @@ class UseCases(Identity):
 
     def company_ports(self) -> CompanyPorts:
         """What the advisor's company page and proof of delivery read."""
+        from shared.services.advisor_company import CompanyPorts
+
         return CompanyPorts(
             companies=self.company_store,
             grants=self.grant_store,
@@ -124,6 +134,8 @@ class UseCases(Identity):
         )
 
     def link_ports(self) -> LinkPorts:
+        from shared.services.links import LinkPorts
+
         return LinkPorts(
             index=self.document_index,
             signer=self.link_signer,
@@ -134,9 +146,13 @@ class UseCases(Identity):
         )
 
     def zip_limits(self) -> ZipLimits:
+        from shared.services.bulk_download import ZipLimits
+
         return ZipLimits(self.settings.zip_max_documents, self.settings.zip_max_bytes)
 
     def zip_ports(self) -> ZipPorts:
+        from shared.services.bulk_download import ZipPorts
+
         return ZipPorts(
             index=self.document_index,
             audit=self.audit_log,
@@ -146,6 +162,8 @@ class UseCases(Identity):
         )
 
     def withdrawal_ports(self) -> WithdrawalPorts:
+        from shared.services.withdrawal import WithdrawalPorts
+
         return WithdrawalPorts(
             index=self.document_index,
             delete_blob=self.document_blobs.delete,
@@ -156,6 +174,8 @@ class UseCases(Identity):
 
     def retention_rules(self) -> list[Rule]:
         """Every minimisation rule with its period from the current settings."""
+        from shared.adapters.storage.purges import minimisation_rules
+
         return minimisation_rules(
             self.settings,
             quarantine=self.storage.container("quarantine"),
@@ -174,6 +194,8 @@ class UseCases(Identity):
 
     def sweep(self, **bounds: Any) -> SweepReport:
         """The whole daily run (timer, CLI and benchmark share it)."""
+        from shared.services.retention_sweep import RETENTION_WORKERS, run_sweep
+
         bounds.setdefault("workers", RETENTION_WORKERS)
         return run_sweep(
             self.document_index,
@@ -187,6 +209,9 @@ class UseCases(Identity):
 
     def quarantine_summary(self) -> SummaryResult:
         """The daily mail to the document generator's team (timer `quarantine_summary`)."""
+        from shared.adapters.mail.quarantine_summary import QuarantineSummaryMail
+        from shared.services.quarantine_summary import send_quarantine_summary
+
         return send_quarantine_summary(
             self.settings.quarantine_summary_to,
             self.quarantine,
@@ -196,6 +221,8 @@ class UseCases(Identity):
         )
 
     def digest_ports(self) -> DigestPorts:
+        from shared.services.digest import DigestPorts
+
         companies = self.company_store
         settings = self.settings
 
@@ -204,6 +231,8 @@ class UseCases(Identity):
             return company.name if company else number
 
         def to_draft(mail: Mail) -> MailDraft:
+            from shared.adapters.mail.notifications import draft
+
             return draft(mail, settings, self.unsubscribe_key)
 
         return DigestPorts(
@@ -218,4 +247,6 @@ class UseCases(Identity):
 
     def notify_digest(self) -> DigestReport:
         """The daily digest and expiry reminder run (timer `notify_digest`, benchmark, tests)."""
+        from shared.services.digest import run_notifications
+
         return run_notifications(self.digest_ports(), self.clock.now(), self.settings.expiry_warning_days)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import logging
 
-from pypdf import PdfReader
-
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are expected input, not news
 
 
 def pdf_readable(content: bytes) -> bool:
     """True when pypdf reads the document structure and finds at least one page."""
+    from pypdf import PdfReader  # at the first filing, not at import (cold start)
+
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         return len(reader.pages) > 0

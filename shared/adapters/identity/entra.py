@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import msal
 import requests
 
 from shared.adapters.identity.managed_identity import ManagedIdentityUnavailable
 from shared.adapters.identity.tokens import dumps_claims_request
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    import msal
 
 MICROSOFT_HOSTS = ("login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn")
 
@@ -69,6 +71,8 @@ class EntraClient:
         return {"client_assertion": self._client_assertion}
 
     def _new_app(self, cache: msal.TokenCache | None = None) -> msal.ConfidentialClientApplication:
+        import msal  # at the first sign-in, not at import (cold start)
+
         host = urllib.parse.urlsplit(self.settings.authority_host).hostname or ""
         return msal.ConfidentialClientApplication(
             self.settings.client_id,
@@ -106,6 +110,8 @@ class EntraClient:
 
     def finish_sign_in(self, flow: Mapping[str, Any], auth_response: Mapping[str, str]) -> str:
         """Redeem the code (msal checks state, PKCE and nonce); return the raw ID token."""
+        import msal
+
         try:
             result = self._new_app(msal.TokenCache()).acquire_token_by_auth_code_flow(
                 dict(flow), dict(auth_response)

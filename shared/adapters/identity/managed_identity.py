@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from azure.core.exceptions import AzureError
-from azure.identity import ManagedIdentityCredential
 
 # Entra's audience for federated credentials (what the federated identity credential names).
 TOKEN_EXCHANGE_SCOPE = "api://AzureADTokenExchange/.default"  # noqa: S105 - an audience, not a secret
@@ -39,6 +38,8 @@ class TokenSource(Protocol):
 def default_credential(client_id: str = "") -> TokenSource:
     """The App Service/Functions identity (IDENTITY_ENDPOINT + IDENTITY_HEADER); a user-assigned
     one when `client_id` is given, else the system-assigned one."""
+    from azure.identity import ManagedIdentityCredential  # at the first token, not at import (cold start)
+
     return ManagedIdentityCredential(client_id=client_id or None)
 
 

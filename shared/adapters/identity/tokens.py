@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import jwt
 import requests
 
 from shared.domain.signin import mfa_satisfied
@@ -135,6 +134,8 @@ class JwksCache:
         return str(self.metadata().get("issuer", ""))
 
     def _refresh(self) -> None:
+        import jwt  # pyjwt at the first sign-in, not at import (cold start)
+
         jwks = self._get_json(str(self.metadata().get("jwks_uri", "")))
         keys: dict[str, Any] = {}
         for jwk in jwks.get("keys", []):
@@ -181,6 +182,8 @@ class IdTokenValidator:
 
     def validate(self, token: str) -> Mapping[str, Any]:
         """The verified claims, or one TokenError subclass saying why not."""
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError as exc:

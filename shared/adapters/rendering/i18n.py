@@ -10,17 +10,21 @@ from __future__ import annotations
 import functools
 import io
 from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+from typing import TYPE_CHECKING
 
 from shared.domain.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from babel.support import Translations
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 
 
 def _compile(po_path: Path, lang: str) -> Translations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     buffer = io.BytesIO()
@@ -33,6 +37,9 @@ def _compile(po_path: Path, lang: str) -> Translations:
 def translations(lang: str) -> Translations:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
+    # Babel at the first translation, not at import (cold start).
+    from babel.support import Translations
+
     merged = Translations()
     folder = LOCALES / lang / "LC_MESSAGES"
     for po_path in sorted(folder.glob("*.po")):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters.rendering.i18n import line_label, translations
 from shared.domain.languages import LANGUAGES
@@ -15,11 +13,17 @@ from shared.settings import Settings
 
 _site: Callable[[], Settings] = Settings
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @functools.cache
 def environment(lang: str) -> Environment:
+    # jinja2 at the first page, not at import: every new instance pays the import (cold start).
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True),
