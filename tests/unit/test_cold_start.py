@@ -1,0 +1,53 @@
+"""Cold start (SPEC 7): `import function_app` loads the Functions SDK, the storage SDKs and our
+own light modules only; every heavier library is imported where it is first used, so a new
+instance does not pay for it before its first request. bench/coldstart.py measures the time;
+this keeps the lazy imports from regressing, in a fresh process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.client import fresh_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Libraries a handler needs only once it runs: PDF parsing (filing), pyjwt and msal (sign-in),
+# Babel and jinja2 (the first page or mail), e-mail syntax (forms), azure-identity (Azure only),
+# and what they bring in.
+HEAVY = ("pypdf", "jwt", "msal", "babel", "jinja2", "email_validator", "azure.identity", "fpdf", "PIL", "fontTools")
+
+PROBE = """
+import json, sys
+import function_app
+print(json.dumps({"modules": sorted(sys.modules), "functions": sorted(
+    f.get_function_name() for f in function_app.app.get_functions())}))
+"""
+
+
+def _fresh_import() -> dict[str, list[str]]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, check=True, capture_output=True, text=True, timeout=120
+    ).stdout
+    result: dict[str, list[str]] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def test_importing_the_app_loads_no_heavy_library_and_registers_every_function() -> None:
+    result = _fresh_import()
+    loaded = sorted({h for h in HEAVY for m in result["modules"] if m == h or m.startswith(h + ".")})
+    assert loaded == [], f"imported by `import function_app`, should be imported where first used: {loaded}"
+    # Lazy imports must not lose a function: the fresh process registers what the full app does.
+    everything = sorted(f.get_function_name() for f in fresh_app().get_functions())
+    assert result["functions"] == everything
+    assert len(everything) >= 31
+
+
+def test_the_storage_adapters_are_built_on_first_use() -> None:
+    """The composition root imports an adapter when it first builds it (shared/wiring/)."""
+    modules = set(_fresh_import()["modules"])
+    assert "shared.adapters.storage.index" not in modules
+    assert "shared.adapters.storage.purges" not in modules
+    assert "shared.adapters.content.pdf" not in modules
