@@ -16,6 +16,7 @@ from shared.adapters.identity.tokens import TokenError, principal_claims
 from shared.adapters.rendering.templates import render
 from shared.domain.identity import Principal, companies_of
 from shared.domain.languages import choose_language
+from shared.services.sessions import active_grants
 from web.auth_http import require_session
 from web.http import cookies, endpoint, html_response, json_response, media_type, read_form, redirect
 from web.problems import ServiceUnavailable
@@ -141,7 +142,7 @@ def me(req: func.HttpRequest) -> func.HttpResponse:
     session = require_session(req)
     ctx = context.current()
     principal = session.principal
-    granted = companies_of(ctx.grant_store.active_for(principal.tid, principal.oid))
+    granted = companies_of(active_grants(session, ctx.grant_store))
     companies = []
     store = ctx.company_store
     for number, lines in sorted(granted.items()):

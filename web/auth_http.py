@@ -22,7 +22,7 @@ import azure.functions as func
 
 from shared import context
 from shared.domain.sessions import Session
-from shared.services.sessions import lifetimes
+from shared.services.sessions import keep_alive, lifetimes
 from web.http import cookies, media_type, read_form
 from web.problems import Forbidden, ReauthenticationRequired, Unauthorized
 from web.session_cookie import cookie_name
@@ -50,9 +50,7 @@ def current_session(req: func.HttpRequest) -> Session | None:
     if session.expired(now, idle, absolute):
         store.delete(session_id)
         return None
-    if session.needs_touch(now):
-        session = store.touch(session, now)
-    return session
+    return keep_alive(session, now, sessions=store, grants=ctx.grant_store)
 
 
 def require_session(req: func.HttpRequest) -> Session:

@@ -7,6 +7,7 @@ import azure.functions as func
 from shared.context import AppContext
 from shared.domain.languages import choose_language
 from shared.services.links import Caller
+from shared.services.sessions import active_grants
 from web.auth_http import Session, require_session
 from web.http import client_address
 
@@ -15,6 +16,6 @@ def caller_for(req: func.HttpRequest, ctx: AppContext, session: Session | None =
     """The caller as the server knows them; `?lang=` may only pick the language."""
     session = session or require_session(req)
     principal = session.principal
-    grants = tuple(ctx.grant_store.active_for(principal.tid, principal.oid))
+    grants = active_grants(session, ctx.grant_store)
     lang = choose_language(req.params.get("lang"), None, session.language)
     return Caller(principal, grants, lang, client_address(req, ctx.settings))

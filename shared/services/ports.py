@@ -5,6 +5,7 @@ beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -15,7 +16,10 @@ from shared.domain.sessions import Session
 
 
 class Sessions(Protocol):
-    def create(self, principal: Principal, language: str, now: datetime) -> Session: ...
+    def create(
+        self, principal: Principal, language: str, now: datetime, grants: Sequence[Grant] | None = None
+    ) -> Session: ...
+    def touch(self, session: Session, now: datetime, grants: Sequence[Grant] | None = None) -> Session: ...
     def delete(self, session_id: str) -> None: ...
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from shared.domain.audit import AuditEvent
-from shared.domain.identity import GrantStatus, Principal
+from shared.domain.identity import Grant, GrantStatus, Principal
 from shared.domain.sessions import Session
 from shared.services.ports import Audit, Grants, Sessions
 from shared.settings import Settings
@@ -28,12 +28,18 @@ def sign_in(
     method: str,
 ) -> Session:
     """Create the session after the identity was proven; activate invited grants and note the
-    sign-in on each grant the person holds (the advisor's "last sign-in")."""
+    sign-in on each grant the person holds (the advisor's "last sign-in"). The session keeps
+    the active grants (see Session.grants)."""
+    active: list[Grant] = []
     for grant in grants.for_person(principal.tid, principal.oid):
         if grant.status is GrantStatus.REVOKED:
             continue
+        if grant.status is GrantStatus.ACTIVE:
+            active.append(grant)
         if grant.status is GrantStatus.INVITED:
-            grants.put(replace(grant, status=GrantStatus.ACTIVE, activated_at=now))
+            activated = replace(grant, status=GrantStatus.ACTIVE, activated_at=now)
+            grants.put(activated)
+            active.append(activated)
             audit.append(
                 AuditEvent(
                     action="grant.activated",
@@ -45,7 +51,7 @@ def sign_in(
                 )
             )
         grants.signed_in(grant, now)
-    session = sessions.create(principal, language, now)
+    session = sessions.create(principal, language, now, active)
     audit.append(
         AuditEvent(
             action="login",
@@ -56,6 +62,24 @@ def sign_in(
         )
     )
     return session
+
+
+def keep_alive(session: Session, now: datetime, *, sessions: Sessions, grants: Grants) -> Session:
+    """At most once a minute (TOUCH_INTERVAL): record the request as the last seen and read
+    the person's active grants again, kept with the session for the requests of the next
+    minute. Any write of one of their grants drops them sooner (GrantStore's on_change)."""
+    if not session.needs_touch(now):
+        return session
+    p = session.principal
+    return sessions.touch(session, now, grants.active_for(p.tid, p.oid))
+
+
+def active_grants(session: Session, grants: Grants) -> tuple[Grant, ...]:
+    """The caller's active grants: those kept with the session, else read (one round trip)."""
+    if session.grants is not None:
+        return session.grants
+    p = session.principal
+    return tuple(grants.active_for(p.tid, p.oid))
 
 
 def sign_out(session: Session, *, sessions: Sessions, audit: Audit, now: datetime, client: str) -> None:

@@ -91,7 +91,8 @@ class Stores(Root):
     def grant_store(self) -> GrantStore:
         from shared.adapters.storage.grants import GrantStore
 
-        return GrantStore(self.storage.table("grants"))
+        # A grant written drops what the person's sessions keep of their grants (SessionStore).
+        return GrantStore(self.storage.table("grants"), on_change=self.session_store.forget_grants)
 
     @cached_property
     def session_store(self) -> SessionStore:

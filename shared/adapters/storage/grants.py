@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -53,8 +54,11 @@ def _company_key(customer_number: str) -> str:
 
 
 class GrantStore:
-    def __init__(self, table: TableClient) -> None:
+    def __init__(self, table: TableClient, on_change: Callable[[str, str], None] | None = None) -> None:
+        """`on_change(tid, oid)` runs after each write of a person's grant: sessions keep the
+        person's active grants and must drop them (a revocation takes effect at once)."""
         self.table = table
+        self.on_change = on_change
 
     def put(self, grant: Grant) -> None:
         """Insert or replace both copies (person first; see the module docstring)."""
@@ -67,6 +71,8 @@ class GrantStore:
         self.table.upsert_entity(
             {**entity, "PartitionKey": _company_key(grant.customer_number)}, mode=UpdateMode.REPLACE
         )
+        if self.on_change is not None:
+            self.on_change(grant.tid, grant.oid)
 
     def signed_in(self, grant: Grant, when: datetime) -> None:
         """Note the person's sign-in on the company's copy (what the advisor's company page reads);

@@ -10,16 +10,22 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
-from shared.domain.identity import Principal
+from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal
 from shared.domain.sessions import Session
 
 ROW = "session"
+# A string property holds at most 32,768 characters; a person with more grants than fit
+# (hundreds of companies) has them read per request instead.
+MAX_GRANTS_JSON = 30_000
 
 
 def new_secret() -> str:
@@ -40,7 +46,10 @@ class SessionStore:
     def __init__(self, table: TableClient) -> None:
         self.table = table
 
-    def create(self, principal: Principal, language: str, now: datetime) -> Session:
+    def create(
+        self, principal: Principal, language: str, now: datetime, grants: Sequence[Grant] | None = None
+    ) -> Session:
+        """`grants`: the person's active grants as of now, kept with the session (see Session)."""
         session = Session(
             session_id=new_secret(),
             principal=principal,
@@ -48,9 +57,10 @@ class SessionStore:
             language=language,
             created_at=now,
             last_seen=now,
+            grants=None if grants is None else tuple(grants),
         )
-        self.table.create_entity(_to_entity(session))
-        return session
+        meta = self.table.create_entity(_to_entity(session))
+        return replace(session, version=str(meta.get("etag") or ""))
 
     def get(self, session_id: str) -> Session | None:
         if not plausible_id(session_id):
@@ -61,13 +71,45 @@ class SessionStore:
             return None
         return _from_entity(session_id, entity)
 
-    def touch(self, session: Session, now: datetime) -> Session:
-        updated = Session(**{**session.__dict__, "last_seen": now})
-        self.table.update_entity(
-            {"PartitionKey": _key(session.session_id), "RowKey": ROW, "last_seen": now},
-            mode=UpdateMode.MERGE,
+    def touch(self, session: Session, now: datetime, grants: Sequence[Grant] | None = None) -> Session:
+        """Record `now` as last seen, with the person's active grants read just now if given.
+
+        Conditional on the version read: if the record changed since (a grant written, which
+        drops the kept grants), the grants are not stored and the next request reads them."""
+        entity: dict[str, Any] = {"PartitionKey": _key(session.session_id), "RowKey": ROW, "last_seen": now}
+        fresh = None if grants is None else tuple(grants)
+        if fresh is not None:
+            entity["grants"] = _grants_json(fresh)
+        try:
+            if session.version:
+                meta = self.table.update_entity(
+                    entity, mode=UpdateMode.MERGE, etag=session.version, match_condition=MatchConditions.IfNotModified
+                )
+            else:
+                meta = self.table.update_entity(entity, mode=UpdateMode.MERGE)
+        except HttpResponseError as exc:
+            if exc.status_code != 412:
+                raise
+            # Changed meanwhile: keep last_seen honest, never the grants read before the change.
+            entity.pop("grants", None)
+            meta = self.table.update_entity(entity, mode=UpdateMode.MERGE)
+            return replace(session, last_seen=now, grants=fresh, version=str(meta.get("etag") or ""))
+        return replace(session, last_seen=now, grants=fresh, version=str(meta.get("etag") or ""))
+
+    def forget_grants(self, tid: str, oid: str) -> None:
+        """Drop the grants kept with this person's sessions (one of their grants was written):
+        their next request reads the grants again. A scan of the sessions table, which holds live
+        sessions only; grants change far less often than anyone reads them."""
+        entities = self.table.query_entities(
+            "tid eq @tid and oid eq @oid", parameters={"tid": tid, "oid": oid}, select=["PartitionKey"]
         )
-        return updated
+        for entity in list(entities):
+            try:
+                self.table.update_entity(
+                    {"PartitionKey": entity["PartitionKey"], "RowKey": ROW, "grants": ""}, mode=UpdateMode.MERGE
+                )
+            except ResourceNotFoundError:
+                continue
 
     def delete(self, session_id: str) -> None:
         if plausible_id(session_id):
@@ -105,21 +147,73 @@ def _to_entity(session: Session) -> dict[str, Any]:
         "language": session.language,
         "created_at": session.created_at,
         "last_seen": session.last_seen,
+        "grants": "" if session.grants is None else _grants_json(session.grants),
     }
 
 
+def _grants_json(grants: Sequence[Grant]) -> str:
+    """The active grants, compactly ("" when they do not fit: then read per request)."""
+    data = json.dumps(
+        [
+            {
+                "id": g.grant_id,
+                "cn": g.customer_number,
+                "lines": list(g.lines),
+                "kind": g.kind.value,
+                "email": g.email,
+                "created_at": g.created_at.isoformat(),
+                "activated_at": g.activated_at.isoformat() if g.activated_at else None,
+                "request_id": g.request_id,
+                "created_by": g.created_by,
+            }
+            for g in grants
+            if g.status is GrantStatus.ACTIVE
+        ],
+        separators=(",", ":"),
+    )
+    return data if len(data) <= MAX_GRANTS_JSON else ""
+
+
+def _grants_from(raw: Any, principal: Principal) -> tuple[Grant, ...] | None:
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        return tuple(
+            Grant(
+                grant_id=g["id"],
+                tid=principal.tid,
+                oid=principal.oid,
+                email=g.get("email", ""),
+                customer_number=g["cn"],
+                lines=tuple(g["lines"]),
+                kind=GrantKind(g["kind"]),
+                status=GrantStatus.ACTIVE,
+                created_at=datetime.fromisoformat(g["created_at"]),
+                activated_at=datetime.fromisoformat(g["activated_at"]) if g.get("activated_at") else None,
+                request_id=g.get("request_id", ""),
+                created_by=g.get("created_by", ""),
+            )
+            for g in json.loads(raw)
+        )
+    except (ValueError, KeyError, TypeError):
+        return None  # unreadable: read the grants instead
+
+
 def _from_entity(session_id: str, entity: Any) -> Session:
+    principal = Principal(
+        tid=entity["tid"],
+        oid=entity["oid"],
+        email=entity.get("email", ""),
+        name=entity.get("name", ""),
+        roles=tuple(json.loads(entity.get("roles") or "[]")),
+    )
     return Session(
         session_id=session_id,
-        principal=Principal(
-            tid=entity["tid"],
-            oid=entity["oid"],
-            email=entity.get("email", ""),
-            name=entity.get("name", ""),
-            roles=tuple(json.loads(entity.get("roles") or "[]")),
-        ),
+        principal=principal,
         csrf_token=entity["csrf_token"],
         language=entity.get("language", "de"),
         created_at=entity["created_at"],
         last_seen=entity["last_seen"],
+        grants=_grants_from(entity.get("grants"), principal),
+        version=str(entity.metadata.get("etag") or "") if hasattr(entity, "metadata") else "",
     )
