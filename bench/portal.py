@@ -198,7 +198,11 @@ def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str
         content_type="application/pdf", content_disposition="attachment; filename=x.pdf",
     )
     storage.container("audit").get_blob_client("raw/bench.jsonl").append_block(b'{"raw":1}\n')
-    storage.table("doclinks").create_entity({"PartitionKey": record.doc_id, "RowKey": f"{time.time_ns()}", "k": "x"})
+    row = f"{time.time_ns()}"
+    storage.table("doclinks").submit_transaction([
+        ("create", {"PartitionKey": f"c-{COMPANY}", "RowKey": f"t{row}", "k": "x"}),
+        ("create", {"PartitionKey": f"c-{COMPANY}", "RowKey": f"d{record.doc_id}_{row}", "k": "x"}),
+    ])
     return token
 
 

@@ -55,7 +55,7 @@ class Waiting(Protocol):
 
 
 class Deliveries(Protocol):
-    def for_document(self, doc_id: str) -> list[IssuedLink]: ...
+    def for_document(self, customer_number: str, doc_id: str) -> list[IssuedLink]: ...
     def for_company(self, customer_number: str, start: date, end: date) -> Iterator[IssuedLink]: ...
 
 
@@ -141,7 +141,7 @@ def document_deliveries(ports: CompanyPorts, doc_id: str) -> dict[str, Any]:
         raise DocumentNotFound(doc_id)
     return {
         "document": {**document_view(record), "customer_number": record.customer_number},
-        "deliveries": [delivery_view(x) for x in ports.deliveries.for_document(doc_id)],
+        "deliveries": [delivery_view(x) for x in ports.deliveries.for_document(record.customer_number, doc_id)],
     }
 
 

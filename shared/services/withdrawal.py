@@ -26,7 +26,7 @@ class WithdrawIndex(Protocol):
 
 
 class IssuedLinks(Protocol):
-    def for_document(self, doc_id: str) -> list[IssuedLink]: ...
+    def for_document(self, customer_number: str, doc_id: str) -> list[IssuedLink]: ...
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def withdraw(
         raise DocumentNotFound(doc_id)
     ports.delete_blob(record.blob_name)
     ports.index.delete(record)
-    issued = ports.links.for_document(record.doc_id)
+    issued = ports.links.for_document(record.customer_number, record.doc_id)
     ports.audit.append(
         AuditEvent(
             action="document.withdrawn",

@@ -222,7 +222,7 @@ def test_link_downloads_the_document_and_is_audited(http: Client, ctx: AppContex
     assert (
         events[0]["actor"].endswith("/" + events[0]["actor"].split("/")[1]) and events[0]["customer_number"] == "100001"
     )
-    issued = ctx.link_log.for_document(record.doc_id)
+    issued = ctx.link_log.for_document(record.customer_number, record.doc_id)
     assert [(x.kind, x.client) for x in issued] == [("link", "127.0.0.1")]
 
 
@@ -298,7 +298,7 @@ def test_zip_of_two_documents(http: Client, ctx: AppContext, docs: dict) -> None
         assert archive.read(name) == container.download_blob(record.blob_name).readall()
     events = [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]
     assert sorted(e["target"] for e in events) == sorted(r.doc_id for r in wanted)
-    assert [x.kind for x in ctx.link_log.for_document(docs["ijm"].doc_id)] == ["zip"]
+    assert [x.kind for x in ctx.link_log.for_document("100001", docs["ijm"].doc_id)] == ["zip"]
 
 
 def test_zip_refusals(http: Client, ctx: AppContext, docs: dict) -> None:

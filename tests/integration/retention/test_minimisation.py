@@ -198,7 +198,7 @@ def test_issued_link_records_go_once_older_than_the_retention_period(ctx: AppCon
 
     assert run(ctx, t0 + period - SECOND)["issued_links"] == 0
     assert run(ctx, t0 + period + SECOND)["issued_links"] == 1
-    assert [x.issued_at for x in log.for_document(doc)] == [t0 + timedelta(days=10)]
+    assert [x.issued_at for x in log.for_document("100001", doc)] == [t0 + timedelta(days=10)]
     # the company's copy (CSV export of deliveries) goes with it
     company = list(log.for_company("100001", t0.date(), (t0 + timedelta(days=10)).date()))
     assert [x.issued_at for x in company] == [t0 + timedelta(days=10)]
