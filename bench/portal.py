@@ -7,6 +7,12 @@ Setup writes the index entities through the index's own `put_many()` in batches 
 filing pipeline: filing 50,000 PDFs would measure filing, which bench/filing.py does).
 No blobs are written: list, search and link never read a document's content.
 
+Every operation also reports its storage round trips (counted at the SDK pipeline,
+tests/support/round_trips.py) beside SPEC 7's budget: what it costs in Azure, steady from run
+to run, where Azurite's times are not. Search runs per number of words; the link is also
+compared with a raw point read of the same run (SPEC 7/issue 14: link p95 at most 5x a point read);
+a ZIP of 10 small documents gives the round trips per ZIP document.
+
 Measured on a fresh Azurite, per operation:
 - `service`: the use case in process (grants read, scope, index reads / signing, audit and
   link-log writes for a link) — what the handler runs;
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import hashlib
 import json
 import random
@@ -50,6 +57,7 @@ from shared.settings import Settings
 from tests.support.azurite import KEY, start_azurite
 from tests.support.client import Client, fresh_app
 from tests.support.identity import add_grant, login
+from tests.support.round_trips import RoundTrips
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COMPANY = "100001"
@@ -62,7 +70,16 @@ PERSONS = [
 ]
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember")
-SEARCHES = ("muller", "rossi anna", "leistungsab", "r012345", "uv-2025-41", "zürcher märz", "kostengut reto")
+# Queries by their number of words: SPEC 7 allows a search 1 + its words round trips.
+SEARCHES_BY_WORDS = {
+    1: ("muller", "leistungsab", "r012345", "zürcher"),
+    2: ("rossi anna", "zürcher märz", "kostengut reto"),
+    3: ("muller anna märz", "kostengut zürcher januar", "rossi reto leistungsab"),
+}
+SEARCHES = tuple(q for queries in SEARCHES_BY_WORDS.values() for q in queries)
+# SPEC 7's round-trip budgets per request over HTTP (session included).
+BUDGET = {"list_first_page": 2, "search_1w": 2, "search_2w": 3, "search_3w": 4, "link": 4}
+ZIP_DOCUMENTS = 10
 
 
 def make_records(count: int, now: datetime) -> list[DocumentRecord]:
@@ -206,7 +223,23 @@ def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str
     return token
 
 
-def measure(ctx: AppContext, records: list[DocumentRecord], grant: Any, samples: int) -> dict[str, Any]:
+def raw_point_read(ctx: AppContext, record: DocumentRecord) -> None:
+    """One point read of the same table a link reads: the floor a link is compared with."""
+    keys = ctx.document_index._entities(record)["id"][0]
+    ctx.storage.table("docids").get_entity(keys["PartitionKey"], keys["RowKey"])
+
+
+def trips_of(trips: RoundTrips, call: Callable[[], Any], repeat: int = 3) -> float:
+    """Round trips of one call (the mean of a few: a touch of the session may fall in)."""
+    before = trips.count
+    for _ in range(repeat):
+        call()
+    return round((trips.count - before) / repeat, 2)
+
+
+def measure(
+    ctx: AppContext, records: list[DocumentRecord], grant: Any, samples: int, trips: RoundTrips
+) -> dict[str, Any]:
     """Service, raw and HTTP figures for list, search and link with the documents indexed so far."""
     storage = ctx.storage
     grants_of = ctx.grant_store
@@ -221,15 +254,21 @@ def measure(ctx: AppContext, records: list[DocumentRecord], grant: Any, samples:
         scope = resolve_scope(caller().grants, None)
         list_documents(index, scope, ListQuery(limit=50))
 
-    def service_search() -> None:
-        text = rng.choice(SEARCHES)
-        scope = resolve_scope(caller().grants, None)
-        list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text))
+    def service_search(queries: tuple[str, ...]) -> Callable[[], None]:
+        def run() -> None:
+            text = rng.choice(queries)
+            scope = resolve_scope(caller().grants, None)
+            list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text))
+
+        return run
 
     ports = LinkPorts(index, ctx.link_signer, ctx.audit_log, ctx.link_log, storage.container_name("documents"))
 
     def service_link() -> None:
         issue_link(ports, caller(), rng.choice(records).doc_id, datetime.now(UTC), 300)
+
+    def raw_search_of(queries: tuple[str, ...]) -> Callable[[], int]:
+        return lambda: raw_search(ctx, grant.tid, grant.oid, rng.choice(queries))
 
     n = samples
     results: dict[str, Any] = {
@@ -237,48 +276,106 @@ def measure(ctx: AppContext, records: list[DocumentRecord], grant: Any, samples:
             "service": stats(timed(service_list, n)),
             "raw": stats(timed(lambda: raw_list(ctx, grant.tid, grant.oid), n)),
         },
-        "search": {
-            "service": stats(timed(service_search, n)),
-            "raw": stats(timed(lambda: raw_search(ctx, grant.tid, grant.oid, rng.choice(SEARCHES)), n)),
-        },
-        "link": {
-            "service": stats(timed(service_link, n)),
-            "raw": stats(timed(lambda: raw_link(ctx, rng.choice(records), grant.tid, grant.oid), n)),
-        },
     }
+    for words, queries in SEARCHES_BY_WORDS.items():
+        results[f"search_{words}w"] = {
+            "service": stats(timed(service_search(queries), n)),
+            "raw": stats(timed(raw_search_of(queries), n)),
+        }
+    results["link"] = {
+        "service": stats(timed(service_link, n)),
+        "raw": stats(timed(lambda: raw_link(ctx, rng.choice(records), grant.tid, grant.oid), n)),
+    }
+    results["raw_point_read"] = stats(timed(lambda: raw_point_read(ctx, rng.choice(records)), n))
     host = DevHost(fresh_app(), port=0, watch_blobs=False, run_timers=False).start()
     try:
         client = Client(host.base_url)
-        login(client, ctx, EMAIL)
+        csrf = login(client, ctx, EMAIL)
 
         def http_get(path: str) -> None:
             resp = client.get(path)
             if resp.status_code != 200:
                 raise RuntimeError(f"{path}: {resp.status_code} {resp.text[:200]}")
 
+        def http_search(queries: tuple[str, ...]) -> Callable[[], None]:
+            return lambda: http_get(f"/api/documents?q={rng.choice(queries)}")
+
+        def http_link() -> None:
+            http_get(f"/api/documents/{rng.choice(records).doc_id}/link")
+
+        def http_list() -> None:
+            http_get("/api/documents?limit=50")
+
         results["devhost_floor_404"] = stats(timed(lambda: client.get("/api/nothing-here"), n))
-        results["list_first_page"]["http"] = stats(timed(lambda: http_get("/api/documents?limit=50"), n))
-        results["search"]["http"] = stats(timed(lambda: http_get(f"/api/documents?q={rng.choice(SEARCHES)}"), n))
-        results["link"]["http"] = stats(
-            timed(lambda: http_get(f"/api/documents/{rng.choice(records).doc_id}/link"), n)
-        )
+        results["list_first_page"]["http"] = stats(timed(http_list, n))
+        results["list_first_page"]["round_trips"] = trips_of(trips, http_list)
+        for words, queries in SEARCHES_BY_WORDS.items():
+            row = results[f"search_{words}w"]
+            row["http"] = stats(timed(http_search(queries), n))
+            row["round_trips"] = max(
+                trips_of(trips, functools.partial(http_get, f"/api/documents?q={q}")) for q in queries
+            )
+        results["link"]["http"] = stats(timed(http_link, n))
+        results["link"]["round_trips"] = trips_of(trips, http_link)
+        results["zip"] = measure_zip(ctx, client, csrf, records, trips)
         client.close()
     finally:
         host.stop()
-    for name in ("list_first_page", "search", "link"):
+    for name in ("list_first_page", *(f"search_{w}w" for w in SEARCHES_BY_WORDS), "link"):
         row = results[name]
+        row["budget_round_trips"] = BUDGET[name]
         row["ratio_service_to_raw_p95"] = round(row["service"]["p95_ms"] / row["raw"]["p95_ms"], 2)
+    point = results["raw_point_read"]["p95_ms"]
+    results["link"]["ratio_service_to_point_read_p95"] = round(results["link"]["service"]["p95_ms"] / point, 2)
+    results["link"]["ratio_http_to_point_read_p95"] = round(results["link"]["http"]["p95_ms"] / point, 2)
     return results
+
+
+def measure_zip(
+    ctx: AppContext, client: Client, csrf: str, records: list[DocumentRecord], trips: RoundTrips
+) -> dict[str, Any]:
+    """POST /api/documents/zip of ZIP_DOCUMENTS small documents: time and round trips per document
+    (their blobs are written here; the rest of the benchmark reads no document content)."""
+    chosen = records[:ZIP_DOCUMENTS]
+    container = ctx.storage.container("documents")
+    for record in chosen:
+        container.upload_blob(record.blob_name, b"%PDF-1.4 bench " + record.doc_id.encode(), overwrite=True)
+    body = {"company": COMPANY, "ids": [r.doc_id for r in chosen]}
+
+    def post() -> None:
+        resp = client.post("/api/documents/zip", json=body, headers={"X-CSRF-Token": csrf})
+        if resp.status_code != 200:
+            raise RuntimeError(f"zip: {resp.status_code} {resp.text[:200]}")
+
+    timings = timed(post, 5, warmup=1)
+    per_call = trips_of(trips, post, repeat=2)
+    return {
+        "documents": ZIP_DOCUMENTS,
+        "http": stats(timings),
+        "round_trips": per_call,
+        "round_trips_per_document": round((per_call - 1) / ZIP_DOCUMENTS, 2),  # the session read aside
+    }
 
 
 def print_table(documents: int, results: dict[str, Any]) -> None:
     print(f"\n{documents} documents")
-    print(f"{'operation':<18}{'path':<9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
-    for name in ("list_first_page", "search", "link"):
+    print(f"{'operation':<18}{'path':<9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}   round trips (budget)")
+    for name in ("list_first_page", *(f"search_{w}w" for w in SEARCHES_BY_WORDS), "link"):
+        row = results[name]
         for path in ("service", "http", "raw"):
-            s = results[name][path]
-            print(f"{name:<18}{path:<9}{s['median_ms']:>11}{s['p95_ms']:>9}{s['max_ms']:>9}")
-        print(f"{'':<18}{'ratio service/raw p95':>29} {results[name]['ratio_service_to_raw_p95']}")
+            s = row[path]
+            trips = f"   {row['round_trips']} ({row['budget_round_trips']})" if path == "http" else ""
+            print(f"{name:<18}{path:<9}{s['median_ms']:>11}{s['p95_ms']:>9}{s['max_ms']:>9}{trips}")
+        print(f"{'':<18}{'ratio service/raw p95':>29} {row['ratio_service_to_raw_p95']}")
+    point = results["raw_point_read"]
+    print(f"{'raw point read':<18}{'raw':<9}{point['median_ms']:>11}{point['p95_ms']:>9}{point['max_ms']:>9}")
+    link = results["link"]
+    print(f"{'':<18}{'link p95 / point read p95':>29} service {link['ratio_service_to_point_read_p95']}, "
+          f"http {link['ratio_http_to_point_read_p95']} (budget 5)")
+    z = results["zip"]
+    zt = z["http"]
+    print(f"{'zip (' + str(z['documents']) + ' docs)':<18}{'http':<9}{zt['median_ms']:>11}{zt['p95_ms']:>9}"
+          f"{zt['max_ms']:>9}   {z['round_trips']} ({z['round_trips_per_document']} per document)")
     floor = results["devhost_floor_404"]
     print(f"{'devhost floor':<18}{'http':<9}{floor['median_ms']:>11}{floor['p95_ms']:>9}{floor['max_ms']:>9}")
 
@@ -303,13 +400,15 @@ def main() -> None:
         f"--samples {args.samples}",
         "samples": args.samples,
         "targets_ms_p95": {"list_first_page": 50, "search": 100, "link": 20},
+        "budget_round_trips": BUDGET,
         "setup": "index entities written through DocumentIndex.put_many in batches of 500 documents",
         "runs": [],
     }
     azurite = start_azurite(in_memory=True)
     try:
         settings = Settings(storage_connection=azurite.connection_string, storage_prefix="bench", local_mode=True)
-        storage = connect(settings)
+        trips = RoundTrips()
+        storage = trips.storage(settings)
         storage.ensure()
         ctx = AppContext(settings=settings, clock=SystemClock(), storage=storage)
         context.install(ctx)
@@ -322,7 +421,7 @@ def main() -> None:
             seed_seconds += seed(settings, records[seeded:size], args.processes)
             seeded = size
             print(f"seeded {seeded} documents in {seed_seconds:.0f} s", flush=True)
-            results = measure(ctx, records[:seeded], grant, args.samples)
+            results = measure(ctx, records[:seeded], grant, args.samples, trips)
             report["runs"].append({"documents": seeded, "seed_seconds": round(seed_seconds, 1), "results": results})
             out.write_text(json.dumps(report, indent=2) + "\n")  # kept after each size: a long run still reports
             print_table(seeded, results)
