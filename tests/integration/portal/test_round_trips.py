@@ -83,9 +83,11 @@ def test_a_link_costs_four_round_trips(trips: RoundTrips, customer: tuple[Client
     client, docs = customer
     for doc_id in docs.values():
         calls = _get(trips, client, f"/api/documents/{doc_id}/link")
-        assert [method for method, _ in calls] == ["GET", "GET", "PUT", "POST"], calls
+        assert [method for method, _ in calls[:2]] == ["GET", "GET"], calls
         assert _tables(calls)[:2] == ["sessions", "docids"], calls
-        assert calls[2][1].startswith("audit/") and calls[3][1] == "$batch", calls
+        # the two writes go side by side, in either order
+        writes = sorted((method, resource.split("/")[0]) for method, resource in calls[2:])
+        assert writes == [("POST", "$batch"), ("PUT", "audit")], calls
 
 
 @pytest.mark.parametrize("words", ["muller", "muller taggeld", "muller taggeld feb"])
