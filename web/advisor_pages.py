@@ -7,12 +7,12 @@ back to their portal.
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import azure.functions as func
 
@@ -26,17 +26,24 @@ from web.http import html_response, redirect
 
 NOTHING = "\u2013"  # an en dash where a value is missing
 
-try:
-    SWISS_TIME: Any = ZoneInfo("Europe/Zurich")
-except ZoneInfoNotFoundError:  # a system without tz data: UTC, and the page says so
-    SWISS_TIME = UTC
+
+@functools.cache
+def swiss_time() -> Any:
+    """Europe/Zurich, loaded at the first page that shows a time (zoneinfo and the tz data cost
+    a new instance time at import: cold start, SPEC 7)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo("Europe/Zurich")
+    except ZoneInfoNotFoundError:  # a system without tz data: UTC, and the page says so
+        return UTC
 
 
 def when(iso: str | None) -> str:
     """`2026-12-02T09:15:00Z` → `02.12.2026 10:15` (Swiss time, the same in every language)."""
     if not iso:
         return NOTHING
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(SWISS_TIME)
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(swiss_time())
     return f"{moment:%d.%m.%Y %H:%M}"
 
 

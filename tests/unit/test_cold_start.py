@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.support.client import fresh_app
 
@@ -20,18 +21,18 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("pypdf", "jwt", "msal", "babel", "jinja2", "email_validator", "azure.identity", "fpdf", "PIL", "fontTools")
 
 PROBE = """
-import json, sys
+import gc, json, sys
 import function_app
 print(json.dumps({"modules": sorted(sys.modules), "functions": sorted(
-    f.get_function_name() for f in function_app.app.get_functions())}))
+    f.get_function_name() for f in function_app.app.get_functions()), "gc": gc.isenabled()}))
 """
 
 
-def _fresh_import() -> dict[str, list[str]]:
+def _fresh_import() -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, check=True, capture_output=True, text=True, timeout=120
     ).stdout
-    result: dict[str, list[str]] = json.loads(out.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
@@ -43,6 +44,7 @@ def test_importing_the_app_loads_no_heavy_library_and_registers_every_function()
     everything = sorted(f.get_function_name() for f in fresh_app().get_functions())
     assert result["functions"] == everything
     assert len(everything) >= 31
+    assert result["gc"] is True, "function_app pauses the garbage collector while importing, and must resume it"
 
 
 def test_the_storage_adapters_are_built_on_first_use() -> None:
@@ -51,3 +53,4 @@ def test_the_storage_adapters_are_built_on_first_use() -> None:
     assert "shared.adapters.storage.index" not in modules
     assert "shared.adapters.storage.purges" not in modules
     assert "shared.adapters.content.pdf" not in modules
+    assert "zoneinfo" not in modules
