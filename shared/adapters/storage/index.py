@@ -26,7 +26,7 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
-from shared.adapters.storage.index_reads import chunked, key_range, merge, page_of, submit, type_filter
+from shared.adapters.storage.index_reads import Demand, chunked, key_range, merge, page_of, submit, type_filter
 from shared.adapters.storage.index_rows import (
     CURSOR,
     DOC_ID,
@@ -187,11 +187,19 @@ class DocumentIndex:
         if not plan.words:
             return self.list_documents(customer_number, wanted, doc_type, date_from, date_to, limit, cursor)
         streams: list[Iterator[tuple[str, Any]]]
+        # Read sizes adapt to the match rate (Demand); every word beyond the driver filters, so
+        # the first read grows with them: one round trip per word where Azure allows (SPEC 7).
+        demand = Demand(limit + 1)
+        first = min(1000, SEARCH_FIRST * 4 ** (len(plan.words) - 1))
         if plan.driver is not None:
-            streams = [self._search_stream(customer_number, plan.driver, wanted, doc_type, date_from, date_to, cursor)]
+            streams = [
+                self._search_stream(
+                    customer_number, plan.driver, wanted, doc_type, date_from, date_to, cursor, first, demand
+                )
+            ]
             named = list(plan.driver_types)
             streams += [
-                self._list_stream(customer_number, line, named, date_from, date_to, cursor, SEARCH_FIRST)
+                self._list_stream(customer_number, line, named, date_from, date_to, cursor, first, demand)
                 for line in wanted
                 if named and set(named) & ALLOWED[line]
             ]
@@ -199,14 +207,14 @@ class DocumentIndex:
             # Only short words: no range holds them, so read the list newest first and check.
             types = [doc_type] if doc_type else None
             streams = [
-                self._list_stream(customer_number, line, types, date_from, date_to, cursor, SEARCH_FIRST)
+                self._list_stream(customer_number, line, types, date_from, date_to, cursor, first, demand)
                 for line in wanted
             ]
 
         def accept(entity: Any) -> bool:
             return plan.accepts(entity["doc_type"], (entity.get("words") or "").split())
 
-        return page_of(merge(streams), limit, accept, MAX_EXAMINED)
+        return page_of(merge(streams), limit, accept, MAX_EXAMINED, demand)
 
     def expired(self, now: datetime, limit: int = 100) -> list[DocumentRecord]:
         """Documents whose deletion time has passed: reads only the day partitions up to today."""
@@ -239,12 +247,13 @@ class DocumentIndex:
         date_to: date | None,
         cursor: str | None,
         page: int,
+        demand: Demand | None = None,
     ) -> Iterator[tuple[str, Any]]:
         clauses = ["PartitionKey eq @pk"]
         params: dict[str, Any] = {"pk": f"{customer_number}-{line}"}
         key_range(clauses, params, "", date_from, date_to, cursor)
         type_filter(clauses, params, doc_types)
-        return chunked(self.lists, clauses, params, page, 0)
+        return chunked(self.lists, clauses, params, page, 0, demand)
 
     def _search_stream(
         self,
@@ -255,6 +264,8 @@ class DocumentIndex:
         date_from: date | None,
         date_to: date | None,
         cursor: str | None,
+        first: int = SEARCH_FIRST,
+        demand: Demand | None = None,
     ) -> Iterator[tuple[str, Any]]:
         head = bucket(word) + "-"
         clauses = ["PartitionKey eq @pk"]
@@ -264,4 +275,4 @@ class DocumentIndex:
             clauses.append("( " + " or ".join(f"line eq @l{i}" for i in range(len(lines))) + " )")
             params.update({f"l{i}": line for i, line in enumerate(lines)})
         type_filter(clauses, params, [doc_type] if doc_type else None)
-        return chunked(self.search_table, clauses, params, SEARCH_FIRST, len(head))
+        return chunked(self.search_table, clauses, params, first, len(head), demand)

@@ -1,10 +1,12 @@
-"""The index's reads and batched writes on Table storage: key ranges read in growing chunks,
-several range reads merged in sortkey order, and batches of up to 100 operations."""
+"""The index's reads and batched writes on Table storage: key ranges read in chunks sized by
+what the page still needs, several range reads merged in sortkey order, and batches of up to
+100 operations."""
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -16,15 +18,42 @@ from azure.data.tables import TableClient, UpdateMode
 from shared.adapters.storage.index_rows import inverted_day, record_of
 from shared.domain.documents import DocumentRecord
 
+READ_MAX = 1000  # what Table storage answers at most per request
+
+
+class Demand:
+    """What a page still needs, shared by the range reads and the page they fill (page_of).
+
+    A read asks for as many entities as the match rate seen so far says will fill the page,
+    so a selective search takes one large read instead of several growing ones (each read is a
+    round trip), and a page that fills early does not read a thousand entities it drops."""
+
+    def __init__(self, wanted: int) -> None:
+        self.wanted = wanted  # items the page keeps, plus one to know there is a next page
+        self.examined = 0
+        self.accepted = 0
+
+    def next_size(self, last: int) -> int:
+        missing = max(1, self.wanted - self.accepted)
+        rate = (self.accepted + 1) / (self.examined + 2)  # never 0: a range without a match yet
+        estimate = math.ceil(1.25 * missing / rate)
+        return max(1, min(READ_MAX, max(estimate, 2 * last)))
+
 
 def chunked(
-    table: TableClient, clauses: list[str], params: dict[str, Any], first: int, head_len: int
+    table: TableClient,
+    clauses: list[str],
+    params: dict[str, Any],
+    first: int,
+    head_len: int,
+    demand: Demand | None = None,
 ) -> Iterator[tuple[str, Any]]:
-    """Read a RowKey range in growing chunks: small first (a page of 50 needs ~51 entities),
-    larger while the caller keeps reading (a selective search). Each chunk restarts after the
-    last RowKey seen, so it needs no continuation token. Yields (sortkey, entity)."""
+    """Read a RowKey range in chunks: `first` entities first (a page of 50 needs ~51), then as
+    many as `demand` says the page still needs (else 4-fold more each time), up to 1000. Each
+    chunk restarts after the last RowKey seen, so it needs no continuation token. Yields
+    (sortkey, entity)."""
     query_filter = " and ".join(clauses)
-    size = max(1, min(first, 1000))
+    size = max(1, min(first, READ_MAX))
     params = dict(params)
     while True:
         pages = table.query_entities(query_filter, parameters=params, results_per_page=size).by_page()
@@ -34,7 +63,7 @@ def chunked(
         if not page or getattr(pages, "continuation_token", None) is None:
             return
         params["after"] = page[-1]["RowKey"]
-        size = min(size * 4, 1000)
+        size = demand.next_size(size) if demand is not None else min(size * 4, READ_MAX)
 
 
 def key_range(
@@ -91,16 +120,24 @@ def merge(streams: list[Iterator[tuple[str, Any]]]) -> Iterator[tuple[str, Any]]
 
 
 def page_of(
-    merged: Iterator[tuple[str, Any]], limit: int, accept: Any, max_examined: int | None
+    merged: Iterator[tuple[str, Any]],
+    limit: int,
+    accept: Any,
+    max_examined: int | None,
+    demand: Demand | None = None,
 ) -> tuple[list[DocumentRecord], str | None]:
     items: list[DocumentRecord] = []
     last_key: str | None = None
     for examined, (key, entity) in enumerate(merged, start=1):
+        if demand is not None:
+            demand.examined = examined
         if accept(entity):
             if len(items) == limit:
                 return items, last_key  # there is at least one more: the page ends at the last item kept
             items.append(record_of(entity))
             last_key = key
+            if demand is not None:
+                demand.accepted = len(items)
         if max_examined is not None and examined >= max_examined:
             return items, key  # stop reading; the caller continues from here
     return items, None
