@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from devhost.host import DevHost
-from shared import context
+from shared.adapters.storage.clients import Storage
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.sessions import TOUCH_INTERVAL
@@ -30,35 +30,31 @@ def trips() -> RoundTrips:
 
 
 @pytest.fixture
-def counted(settings: Settings, clock: MutableClock, trips: RoundTrips) -> Iterator[AppContext]:
-    """The test's context on clients that report every request to `trips`."""
-    storage = trips.storage(settings)
-    storage.ensure()
-    app_ctx = AppContext(settings=settings, clock=clock, storage=storage)
-    context.install(app_ctx)
-    try:
-        yield app_ctx
-    finally:
-        context.install(None)
+def storage(settings: Settings, trips: RoundTrips) -> Storage:
+    """The test's storage on clients that report every request to `trips` (conftest's `ctx`
+    builds the app's context on it)."""
+    store = trips.storage(settings)
+    store.ensure()
+    return store
 
 
 @pytest.fixture
-def customer(counted: AppContext) -> Iterator[tuple[Client, dict[str, str]]]:
+def customer(ctx: AppContext) -> Iterator[tuple[Client, dict[str, str]]]:
     """A signed-in customer of 100001 (all three lines) and two of its documents."""
     docs = {
         "laa": file_document(
-            counted, "100001", "LAA", "benefit_statement", "2026-03-02", "R123",
+            ctx, "100001", "LAA", "benefit_statement", "2026-03-02", "R123",
             title="Décompte mars", insured_person="Jürg Müller", case_number="UV-2026-77",
         ).doc_id,
         "ijm": file_document(
-            counted, "100001", "IJM", "payment_letter", "2026-02-15", "K-55",
+            ctx, "100001", "IJM", "payment_letter", "2026-02-15", "K-55",
             title="Taggeld Februar", insured_person="Jürg Müller",
         ).doc_id,
     }
     host = DevHost(fresh_app(), port=0, watch_blobs=False, run_timers=False).start()
     client = Client(host.base_url)
     try:
-        login(client, counted, EMAIL, grants=[("100001", ("IJM", "LAA", "LAAC"))])
+        login(client, ctx, EMAIL, grants=[("100001", ("IJM", "LAA", "LAAC"))])
         yield client, docs
     finally:
         client.close()
