@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import azure.functions as func
-from babel.dates import format_timedelta
 
 from shared import context
 from shared.adapters.rendering.formatting import LOCALES
@@ -53,6 +52,8 @@ def page_for(status: int) -> int:
 
 def wait_text(seconds: int, lang: str) -> str:
     """`5 Minuten`, `1 heure`: the wait in words, rounded the way people say it."""
+    from babel.dates import format_timedelta  # at the first error page, not at import (cold start)
+
     return format_timedelta(timedelta(seconds=max(1, seconds)), threshold=1.0, locale=LOCALES.get(lang, "de_CH"))
 
 

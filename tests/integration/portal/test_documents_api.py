@@ -259,7 +259,7 @@ def test_inline_link_opens_in_the_browser_and_is_audited_as_a_view(
     assert got.status_code == 200 and got.headers["Content-Disposition"].startswith("inline;")
     actions = [e["action"] for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["target"] == record.doc_id]
     assert actions == ["view.issued"]
-    assert [x.kind for x in ctx.link_log.for_document(record.doc_id)] == ["view"]
+    assert [x.kind for x in ctx.link_log.for_document(record.customer_number, record.doc_id)] == ["view"]
     bad = http.get(f"/api/documents/{record.doc_id}/link?disposition=open")
     assert bad.status_code == 422 and bad.json()["errors"] == {"disposition": "invalid"}
 
