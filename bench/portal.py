@@ -43,6 +43,7 @@ from azure.storage.blob import BlobSasPermissions, generate_blob_sas
 
 from devhost.host import DevHost
 from shared import context
+from shared.adapters.rendering.i18n import type_name
 from shared.adapters.storage.clients import connect
 from shared.adapters.storage.index import DocumentIndex
 from shared.clock import SystemClock
@@ -262,7 +263,9 @@ def measure(
 
         return run
 
-    ports = LinkPorts(index, ctx.link_signer, ctx.audit_log, ctx.link_log, storage.container_name("documents"))
+    ports = LinkPorts(
+        index, ctx.link_signer, ctx.audit_log, ctx.link_log, storage.container_name("documents"), type_name
+    )
 
     def service_link() -> None:
         issue_link(ports, caller(), rng.choice(records).doc_id, datetime.now(UTC), 300)

@@ -30,6 +30,7 @@ from web.http import (
     read_json,
     redirect,
 )
+from web.privacy_page import render_privacy
 
 bp = func.Blueprint()
 
@@ -123,3 +124,10 @@ def verify(req: func.HttpRequest) -> func.HttpResponse:
     verification = service.verify(req.params.get("token") or "", ctx.access_ports())
     lang = verification.language or _language(req)
     return redirect(verify_result_url(verification.outcome, lang))
+
+
+@bp.route(route="privacy", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint("GET")
+def privacy(req: func.HttpRequest) -> func.HttpResponse:
+    """The privacy notice the consent links to: public, in the reader's language."""
+    return html_response(render_privacy(_language(req), context.current().settings))

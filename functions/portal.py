@@ -12,6 +12,7 @@ import azure.functions as func
 from functions.documents import link_for, zip_response
 from shared import context
 from shared.adapters.rendering import formatting
+from shared.adapters.rendering.i18n import type_name
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
 from shared.services.documents import CompanyNotGranted, NoGrant
@@ -69,7 +70,7 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
     try:
         view = build_view(
             ctx.document_index, caller, dict(req.params), ctx.clock.now(),
-            ctx.settings.expiry_warning_days, company_name,
+            ctx.settings.expiry_warning_days, company_name, type_name,
         )
     except NoGrant:
         return html_response(render("portal/no_access.html", caller.language, reason="no_grant", **common), 403)
@@ -89,7 +90,6 @@ def portal_page(req: func.HttpRequest) -> func.HttpResponse:
         settings_url=_url("/portal/settings", lang=caller.language),
         warning_days=ctx.settings.expiry_warning_days,
         retention_days=ctx.settings.retention_days,
-        fmt_day=lambda value: formatting.day(value, caller.language),
         fmt_size=lambda value: formatting.size(int(value or 0), caller.language),
         tab_url=lambda line: _url("/portal", company=view.scope.customer_number, line=line, lang=caller.language)
         + "#list",

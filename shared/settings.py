@@ -45,7 +45,7 @@ class Settings:
     rate_limit_client_per_hour: int = 20
     verification_ttl_hours: int = 72
     unverified_ttl_days: int = 7
-    consent_version: str = "2026-11"
+    consent_version: str = "2026-12"  # 2026-12: names the Entra guest account, links the privacy notice
     insurer_name: str = "Helvetia Muster Versicherungen"
     # The way to a person: on error pages, the "no access" page, the footer and at the end of every mail.
     contact_email: str = "kundenportal@versicherer.ch"

@@ -6,23 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from shared.adapters.rendering.i18n import gettext
+from markupsafe import Markup
+
+from shared.adapters.rendering.i18n import gettext, line_label
 from shared.adapters.rendering.templates import render
 from shared.domain.access_request import VerifyOutcome
-from shared.domain.languages import LANGUAGES
+from shared.domain.languages import LANGUAGE_NAMES, LANGUAGES
 from shared.domain.lines import LINES
 from shared.settings import Settings
 
 FORM_PATH: Final = "/api/access-request"
+PRIVACY_PATH: Final = "/privacy"
 VERIFY_PATH: Final = "/api/access-request/verify"
 
-LINE_LABELS: Final = {
-    "IJM": "Daily sickness allowance (IJM)",
-    "LAA": "Accident insurance (LAA)",
-    "LAAC": "Supplementary accident insurance (LAAC)",
-}
-# Each language is named in itself, so a reader finds their own.
-LANGUAGE_NAMES: Final = {"de": "Deutsch", "fr": "Français", "it": "Italiano", "en": "English"}
 
 _GENERIC: Final = {
     "required": "Please fill in this field.",
@@ -30,7 +26,7 @@ _GENERIC: Final = {
     "invalid": "This entry contains characters that are not allowed.",
     "email_invalid": "Please enter a valid e-mail address, such as anna.muster@company.ch.",
     "email_generic_mailbox": "Please use your personal address, not a shared mailbox such as info@ or hr@.",
-    "email_private_domain": "Please use your work address, not a private or free-mail address.",
+    "email_private_domain": "Please use your work address, not a private address such as one at gmail.com.",
 }
 _SPECIFIC: Final = {
     ("first_name", "invalid"): "Please use letters, spaces, hyphens and apostrophes only.",
@@ -45,11 +41,11 @@ _SPECIFIC: Final = {
 _VERIFY: Final = {
     VerifyOutcome.VERIFIED: (
         "E-mail address confirmed",
-        "Thank you. Your request is now with our advisors, who check it and contact you.",
+        "Thank you. We will now check your request and inform you of our decision.",
     ),
     VerifyOutcome.USED: (
         "Link already used",
-        "This link has already been used; your address is confirmed. Our advisors will contact you.",
+        "This link has already been used; your address is confirmed. We will inform you of our decision.",
     ),
     VerifyOutcome.EXPIRED: (
         "Link expired",
@@ -78,6 +74,15 @@ def form_url(lang: str) -> str:
     return f"{FORM_PATH}?lang={lang}"
 
 
+def privacy_url(lang: str) -> str:
+    return f"{PRIVACY_PATH}?lang={lang}"
+
+
+def privacy_link(lang: str) -> Markup:
+    """The consent's link to the privacy notice, in the page's language (escaped by markupsafe)."""
+    return Markup('<a href="{}">{}</a>').format(privacy_url(lang), gettext(lang, "Privacy notice"))
+
+
 def _chrome(lang: str, settings: Settings, title: str, lang_url: Any) -> dict[str, Any]:
     return {"page_title": gettext(lang, title), "insurer_name": settings.insurer_name, "lang_url": lang_url}
 
@@ -104,12 +109,13 @@ def form_context(
         "values": text_values,
         "errors": {field: error_message(field, code, lang) for field, code in (errors or {}).items()},
         "alert": gettext(lang, alert) if alert else "",
-        "line_options": [(code, gettext(lang, LINE_LABELS[code])) for code in LINES],
+        "line_options": [(code, line_label(code, lang)) for code in LINES],
         "selected_lines": selected,
         "language_options": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         "selected_language": text_values.get("language") or lang,
         "consent_checked": consent is True or (isinstance(consent, str) and consent.lower() in {"true", "on", "1"}),
         "consent_version": settings.consent_version,
+        "privacy_link": privacy_link(lang),
     }
 
 

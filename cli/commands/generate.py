@@ -25,8 +25,8 @@ from typing import Any, Final
 from azure.storage.blob import ContainerClient
 
 from cli.upload import caller_credential, encode_metadata, incoming_container, upload
+from shared.adapters.rendering.i18n import line_label, type_name
 from shared.context import AppContext
-from shared.domain.documents import TYPE_NAMES
 from shared.domain.lines import ALLOWED, LINES
 
 FIXED_TIME: Final = datetime(2026, 1, 1, tzinfo=UTC)
@@ -35,19 +35,14 @@ PEOPLE: Final = (
     "Jürg Müller", "Anna Meier", "Luca Rossi", "Sophie Dubois", "Marco Bernasconi", "Céline Favre",
     "Reto Schären", "Chiara Bianchi", "Noah Keller", "Léa Rochat", "Giulia Ferrari", "Thomas Brändli",
 )
-LINE_NAMES: Final = {
-    "IJM": {"de": "Krankentaggeld", "fr": "Indemnités journalières maladie", "it": "Indennità giornaliera malattia"},
-    "LAA": {"de": "Unfallversicherung UVG", "fr": "Assurance-accidents LAA", "it": "Assicurazione infortuni LAINF"},
-    "LAAC": {"de": "UVG-Zusatzversicherung", "fr": "Assurance complémentaire LAA", "it": "Assicurazione complementare"},
-}
 LABELS: Final = {
-    "de": {"company": "Firma", "person": "Versicherte Person", "case": "Fall", "ref": "Referenz", "date": "Datum",
+    "de": {"company": "Unternehmen", "person": "Versicherte Person", "case": "Fall", "ref": "Referenz", "date": "Datum",
            "period": "Zeitraum", "days": "Tage", "daily": "Taggeld", "total": "Total", "greeting":
            "Freundliche Grüsse", "note": "Dieses Dokument wurde automatisch erstellt."},
-    "fr": {"company": "Entreprise", "person": "Personne assurée", "case": "Cas", "ref": "Référence", "date": "Date",
+    "fr": {"company": "Entreprise", "person": "Personne assurée", "case": "Dossier", "ref": "Référence", "date": "Date",
            "period": "Période", "days": "Jours", "daily": "Indemnité journalière", "total": "Total",
            "greeting": "Meilleures salutations", "note": "Ce document a été établi automatiquement."},
-    "it": {"company": "Ditta", "person": "Persona assicurata", "case": "Caso", "ref": "Riferimento", "date": "Data",
+    "it": {"company": "Azienda", "person": "Persona assicurata", "case": "Caso", "ref": "Riferimento", "date": "Data",
            "period": "Periodo", "days": "Giorni", "daily": "Indennità giornaliera", "total": "Totale",
            "greeting": "Cordiali saluti", "note": "Questo documento è stato generato automaticamente."},
 }
@@ -89,7 +84,7 @@ def sample(rng: random.Random, company: CompanyInfo, line: str, doc_type: str, i
     case_number = f"S{rng.randrange(10**7):07d}"
     person = rng.choice(PEOPLE)
     month = MONTHS[lang].split()[day.month - 1]
-    title = f"{TYPE_NAMES[doc_type][lang]} {month} {day.year}"
+    title = f"{type_name(doc_type, lang)} {month} {day.year}"
     days_paid = rng.randrange(1, 31)
     daily = rng.randrange(8000, 40000) / 100
     content = render_pdf(insurer, company, line, lang, title, reference, case_number, person, day, days_paid, daily)
@@ -129,7 +124,7 @@ def render_pdf(insurer: str, company: CompanyInfo, line: str, lang: str, title: 
     pdf.set_font("Helvetica", style="B", size=14)
     pdf.cell(text=title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    pdf.cell(text=LINE_NAMES[line][lang], new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(text=line_label(line, lang), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     first = day - timedelta(days=days_paid - 1)
     rows = (

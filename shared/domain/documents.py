@@ -1,4 +1,4 @@
-"""A filed document as the index knows it, and the names of document types in four languages.
+"""A filed document as the index knows it, and the catalog msgids of document types.
 
 The record is what every reader of the index gets back (portal list/search/links,
 retention sweep); it carries everything needed to find, show and delete the document
@@ -11,50 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
 
-# Names shown to customers and matched by search (SPEC 5: "the type's name in the four languages").
-TYPE_NAMES: Final[dict[str, dict[str, str]]] = {
-    "payment_letter": {
-        "de": "Zahlungsbrief",
-        "fr": "Lettre de paiement",
-        "it": "Lettera di pagamento",
-        "en": "Payment letter",
-    },
-    "benefit_statement": {
-        "de": "Leistungsabrechnung",
-        "fr": "Décompte de prestations",
-        "it": "Conteggio delle prestazioni",
-        "en": "Benefit statement",
-    },
-    "cover_confirmation": {
-        "de": "Kostengutsprache",
-        "fr": "Lettre de prise en charge",
-        "it": "Lettera di assunzione dei costi",
-        "en": "Cover confirmation",
-    },
-    "waiting_letter": {
-        "de": "Wartebrief",
-        "fr": "Lettre demandant de patienter",
-        "it": "Lettera di attesa",
-        "en": "Waiting letter",
-    },
-    "cost_reimbursement": {
-        "de": "Rückerstattung der übernommenen Kosten",
-        "fr": "Remboursement des frais pris en charge",
-        "it": "Rimborso delle spese assunte",
-        "en": "Cost reimbursement",
-    },
+# The English name of each type is its msgid in the `names` catalog (../shared/GLOSSARY.md);
+# the adapter i18n.type_name() gives the name in a language; search finds a type by
+# domain/search.py::TYPE_SEARCH_NAMES (names and synonyms in the four languages).
+TYPE_MSGIDS: Final[dict[str, str]] = {
+    "payment_letter": "Payment advice",
+    "benefit_statement": "Benefit statement",
+    "cover_confirmation": "Cost approval",
+    "waiting_letter": "Holding letter",
+    "cost_reimbursement": "Cost reimbursement",
 }
-
-
-def type_name(doc_type: str, lang: str) -> str:
-    """The type's display name in a language (English, then the code, as fallbacks)."""
-    names = TYPE_NAMES.get(doc_type, {})
-    return names.get(lang) or names.get("en") or doc_type
-
-
-
-class DocumentGone(Exception):
-    """A listed document's file is no longer there (withdrawn or deleted while being read)."""
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,6 @@ import unicodedata
 import urllib.parse
 from typing import Final
 
-from shared.domain.documents import type_name
-
 # Characters that are awkward in a file name on some system or in a header value.
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 _NON_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._\-]+")
@@ -24,9 +22,10 @@ def _clean(part: str) -> str:
     return _UNSAFE.sub("_", text).strip("._")
 
 
-def download_name(line: str, doc_type: str, doc_date: str, reference: str, lang: str) -> str:
-    """E.g. `LAA_Leistungsabrechnung_2026-03-02_R123.pdf`; only letters, digits, `_ . -`."""
-    parts = [_clean(p) for p in (line, type_name(doc_type, lang), doc_date, reference)]
+def download_name(line_code: str, type_label: str, doc_date: str, reference: str) -> str:
+    """E.g. `UVG_Leistungsabrechnung_2026-03-02_R123.pdf` (the reader's code and type name, from
+    the glossary); only letters, digits, `_ . -`."""
+    parts = [_clean(p) for p in (line_code, type_label, doc_date, reference)]
     stem = "_".join(p for p in parts if p)[:_MAX_STEM] or "document"
     return f"{stem}.pdf"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 LANGUAGES = ("de", "fr", "it", "en")
 DEFAULT_LANGUAGE = "de"
+# Each language is named in itself, so a reader finds their own.
+LANGUAGE_NAMES = {"de": "Deutsch", "fr": "Français", "it": "Italiano", "en": "English"}
 
 
 def normalise_language(value: str | None) -> str | None:

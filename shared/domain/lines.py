@@ -6,6 +6,21 @@ from typing import Final
 
 LINES: Final = ("IJM", "LAA", "LAAC")
 
+# The English name of each line is its msgid in the `names` catalog (../shared/GLOSSARY.md).
+LINE_MSGIDS: Final = {
+    "IJM": "Daily sickness allowance",
+    "LAA": "Accident insurance",
+    "LAAC": "Supplementary accident insurance",
+}
+
+# The code a reader of each language knows: never the French code on a German page.
+LOCAL_CODES: Final[dict[str, dict[str, str]]] = {
+    "de": {"IJM": "KTG", "LAA": "UVG", "LAAC": "UVG-Z"},
+    "fr": {"IJM": "IJM", "LAA": "LAA", "LAAC": "LAAC"},
+    "it": {"IJM": "IGM", "LAA": "LAINF", "LAAC": "LAINF-C"},
+    "en": {"IJM": "IJM", "LAA": "LAA", "LAAC": "LAAC"},
+}
+
 _ALIASES: Final = {
     "IJM": "IJM", "KTG": "IJM", "IGM": "IJM",
     "LAA": "LAA", "UVG": "LAA", "LAINF": "LAA",
@@ -25,6 +40,11 @@ ALLOWED: Final[dict[str, frozenset[str]]] = {
     "LAA": frozenset({"benefit_statement", "cover_confirmation", "waiting_letter", "cost_reimbursement"}),
     "LAAC": frozenset({"benefit_statement", "cover_confirmation", "cost_reimbursement"}),
 }
+
+
+def local_code(line: str, lang: str) -> str:
+    """`UVG` for LAA in German, `LAINF` in Italian; the canonical (French) code otherwise."""
+    return LOCAL_CODES.get(lang, LOCAL_CODES["fr"]).get(line, line)
 
 
 def canonical_line(value: str) -> str | None:

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from shared.domain.documents import TYPE_NAMES
-
 MIN_PREFIX: Final = 2
 BUCKET: Final = 4  # words this long or longer are indexed by their first BUCKET characters
 MAX_WORD: Final = 40  # longer "words" are noise (hashes, glued text); cut to keep entities small
@@ -151,9 +149,9 @@ TYPE_SEARCH_NAMES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
 
 @functools.cache
 def type_words(doc_type: str) -> tuple[str, ...]:
-    """Every word a type is found by: its display names and synonyms in the four languages, its code."""
+    """Every word a type is found by: its glossary names and synonyms in the four languages, its code
+    (tests/unit/test_language_guard.py checks that every name the catalogs show is among them)."""
     texts = [name for names in TYPE_SEARCH_NAMES.get(doc_type, {}).values() for name in names]
-    texts += list(TYPE_NAMES.get(doc_type, {}).values())
     return tuple(sorted(set(index_words(texts)) | set(words(doc_type))))
 
 

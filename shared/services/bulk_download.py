@@ -28,6 +28,7 @@ from shared.services.links import (
     DownloadMarker,
     LinkRecorder,
     Nameable,
+    TypeName,
     file_name,
     mark_downloaded,
     received,
@@ -62,6 +63,7 @@ class ZipPorts:
     audit: Audit
     links: LinkRecorder
     read_blob: Callable[[str], Iterable[bytes]]  # blob name -> its content in chunks
+    type_name: TypeName  # the document type's name in a language (the catalogs)
     states: DownloadMarker | None = None
 
 
@@ -142,12 +144,12 @@ class Packable(Nameable, Protocol):
     def blob_name(self) -> str: ...
 
 
-def unique_names(records: Sequence[Packable], lang: str) -> list[str]:
+def unique_names(records: Sequence[Packable], lang: str, type_name: TypeName) -> list[str]:
     """Readable names; a second document with the same name gets ` (2)` before `.pdf`."""
     seen: dict[str, int] = {}
     names = []
     for record in records:
-        name = file_name(record, lang)
+        name = file_name(record, lang, type_name)
         count = seen.get(name, 0) + 1
         seen[name] = count
         names.append(name if count == 1 else f"{name[:-4]} ({count}).pdf")
@@ -159,7 +161,7 @@ def stream_zip(ports: ZipPorts, records: Sequence[Packable], lang: str, when: da
     sink = _Sink()
     stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:  # type: ignore[call-overload]
-        for record, name in zip(records, unique_names(records, lang), strict=True):
+        for record, name in zip(records, unique_names(records, lang, ports.type_name), strict=True):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.file_size = int(record.size or 0)  # lets zipfile choose ZIP64 up front

@@ -5,7 +5,7 @@ link log (who received this document, with their address, for the advisor's with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,6 +16,7 @@ from shared.domain.documents import DocumentRecord
 from shared.domain.filenames import content_disposition, download_name
 from shared.domain.identity import Grant, Principal
 from shared.domain.issued_links import IssuedLink, SignedLink
+from shared.domain.lines import local_code
 from shared.domain.timestamps import utc_iso
 from shared.services.documents import DocumentIndex, find_visible
 from shared.services.ports import Audit
@@ -56,6 +57,10 @@ class DownloadMarker(Protocol):
     def mark(self, tid: str, oid: str, records: Sequence[DocumentRecord], at: datetime, kind: str) -> None: ...
 
 
+# (doc_type, lang) -> the glossary's name of the type in that language.
+TypeName = Callable[[str, str], str]
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who asks, from where, in which language; the server decides all of it."""
@@ -80,6 +85,7 @@ class LinkPorts:
     audit: Audit
     links: LinkRecorder
     container: str  # the `documents` container's real name (prefix included)
+    type_name: TypeName  # the document type's name in a language (the catalogs)
     states: DownloadMarker | None = None
 
 
@@ -118,8 +124,11 @@ def mark_downloaded(
         states.mark(caller.principal.tid, caller.principal.oid, records, now, kind)
 
 
-def file_name(record: Nameable, lang: str) -> str:
-    return download_name(record.line, record.doc_type, record.doc_date.isoformat(), record.reference, lang)
+def file_name(record: Nameable, lang: str, type_name: TypeName) -> str:
+    """The reader's own line code and type name (the glossary), the date and the reference."""
+    return download_name(
+        local_code(record.line, lang), type_name(record.doc_type, lang), record.doc_date.isoformat(), record.reference
+    )
 
 
 def issue_link(
@@ -142,7 +151,7 @@ def issue_link(
         starts_at=now - CLOCK_SKEW,
         expires_at=expires,
         content_type=PDF,
-        content_disposition=content_disposition(file_name(record, caller.language), inline=inline),
+        content_disposition=content_disposition(file_name(record, caller.language, ports.type_name), inline=inline),
     )
     event = AuditEvent(
         action="view.issued" if inline else "link.issued",

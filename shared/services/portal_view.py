@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shared.domain.documents import DocumentRecord, type_name
+from shared.domain.documents import DocumentRecord
 from shared.domain.lines import ALLOWED, canonical_line
 from shared.services.documents import (
     BadCursor,
@@ -21,7 +21,7 @@ from shared.services.documents import (
     scopes,
     search_words,
 )
-from shared.services.links import Caller
+from shared.services.links import Caller, TypeName
 
 PAGE_SIZE = 25
 ALL_LINES = "all"  # the tab that lists every granted line together (the default)
@@ -71,6 +71,7 @@ def build_view(
     now: datetime,
     warning_days: int,
     company_name: Callable[[str], str],
+    type_name: TypeName,
 ) -> PortalView:
     """Raises NoGrant / CompanyNotGranted (the page answers 403 / 404); input errors are shown."""
     granted = scopes(caller.grants)

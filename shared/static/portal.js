@@ -37,14 +37,20 @@
     var all = document.getElementById("select-all");
     var count = document.getElementById("selected-count");
     var bar = form.querySelector(".bulk-bar");
-    var template = (document.getElementById("i18n") || { dataset: {} }).dataset.selected || "{count}";
+    var texts = (document.getElementById("i18n") || { dataset: {} }).dataset;
+    // The catalog's two forms; French counts 0 and 1 as singular (its Plural-Forms), the others 1 only.
+    var french = document.documentElement.lang === "fr";
+    function selectedText(n) {
+      var one = french ? n <= 1 : n === 1;
+      return ((one ? texts.selectedOne : texts.selectedOther) || "{count}").replace("{count}", String(n));
+    }
     var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=ids]"));
 
     function update() {
       var selected = boxes.filter(function (box) { return box.checked; }).length;
       button.disabled = selected === 0;
       if (bar) { bar.classList.toggle("has-selection", selected > 0); }
-      count.textContent = selected ? template.replace("{count}", String(selected)) : "";
+      count.textContent = selected ? selectedText(selected) : "";
       if (all) {
         all.checked = selected === boxes.length && selected > 0;
         all.indeterminate = selected > 0 && selected < boxes.length;

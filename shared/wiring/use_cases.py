@@ -134,6 +134,7 @@ class UseCases(Identity):
         )
 
     def link_ports(self) -> LinkPorts:
+        from shared.adapters.rendering.i18n import type_name
         from shared.services.links import LinkPorts
 
         return LinkPorts(
@@ -142,6 +143,7 @@ class UseCases(Identity):
             audit=self.audit_log,
             links=self.link_log,
             container=self.storage.container_name("documents"),
+            type_name=type_name,
             states=self.doc_state_store,
         )
 
@@ -151,6 +153,7 @@ class UseCases(Identity):
         return ZipLimits(self.settings.zip_max_documents, self.settings.zip_max_bytes)
 
     def zip_ports(self) -> ZipPorts:
+        from shared.adapters.rendering.i18n import type_name
         from shared.services.bulk_download import ZipPorts
 
         return ZipPorts(
@@ -158,6 +161,7 @@ class UseCases(Identity):
             audit=self.audit_log,
             links=self.link_log,
             read_blob=self.document_blobs.chunks,
+            type_name=type_name,
             states=self.doc_state_store,
         )
 

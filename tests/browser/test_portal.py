@@ -108,7 +108,7 @@ def test_sign_in_tabs_search_download(
         with page.expect_download() as info:
             page.locator("button.download").first.click()
         download = info.value
-        assert download.suggested_filename == "LAA_Kostengutsprache_2026-01-20_R100.pdf"
+        assert download.suggested_filename == "UVG_Kostengutsprache_2026-01-20_R100.pdf"
         saved = Path(download.path())
         assert saved.read_bytes() == ctx.storage.container("documents").download_blob(record.blob_name).readall()
 
@@ -138,8 +138,8 @@ def test_bulk_download_zip(browser: Browser, portal: dict[str, Any], output_dir:
         assert download.suggested_filename.startswith("Dokumente_100001_")
         with zipfile.ZipFile(download.path()) as archive:
             assert sorted(archive.namelist()) == [
-                "LAA_Kostengutsprache_2026-01-20_R100.pdf",
-                "LAA_Leistungsabrechnung_2026-03-02_R123.pdf",
+                "UVG_Kostengutsprache_2026-01-20_R100.pdf",
+                "UVG_Leistungsabrechnung_2026-03-02_R123.pdf",
             ]
     finally:
         context.close()

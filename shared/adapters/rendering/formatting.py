@@ -1,4 +1,4 @@
-"""Dates and sizes the way each language writes them (Swiss locales), through Babel."""
+"""Dates and sizes the way Swiss documents write them, through Babel for the numbers."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from typing import Final
 LOCALES: Final = {"de": "de_CH", "fr": "fr_CH", "it": "it_CH", "en": "en_GB"}
 
 
-def day(value: date | datetime, lang: str) -> str:
-    """E.g. `02.03.2026` (de), `2 Mar 2026` (en)."""
-    from babel.dates import format_date  # at first use, not at import (cold start)
-
+def day(value: date | datetime, lang: str = "de") -> str:
+    """`02.03.2026` in every language (../shared/GLOSSARY.md): Swiss documents write dates so,
+    whatever the language, and a month name would differ from the letters the customer holds."""
     plain = value.date() if isinstance(value, datetime) else value
-    return format_date(plain, format="medium", locale=LOCALES.get(lang, "de_CH"))
+    return f"{plain.day:02d}.{plain.month:02d}.{plain.year:04d}"
 
 
 def size(num_bytes: int, lang: str) -> str:

@@ -1,8 +1,13 @@
 """Translations as Babel message catalogs: every `shared/locales/<lang>/LC_MESSAGES/*.po`.
 
 Each area of the app keeps its own catalog domain (access.po, portal.po, advisor.po,
-mail.po, …) so they can grow independently; all domains of a language are merged.
-The .po files are compiled in memory at first use, so there is no build step to forget.
+mail.po, names.po, …) so they can grow independently; all domains of a language are
+merged. The .po files are compiled in memory at first use, so there is no build step to
+forget. Every catalog declares its `Plural-Forms`; the merged catalog keeps that rule
+(French counts 0 and 1 as singular, the others only 1), so `ngettext` picks the right form.
+
+The glossary's names (../shared/GLOSSARY.md) live in `names.po`: line and document type
+names are looked up here by their code, so no screen, mail or file name shows a raw code.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shared.domain.documents import TYPE_MSGIDS
 from shared.domain.languages import LANGUAGES
+from shared.domain.lines import LINE_MSGIDS, local_code
 
 if TYPE_CHECKING:
     from babel.support import Translations
@@ -43,7 +50,10 @@ def translations(lang: str) -> Translations:
     merged = Translations()
     folder = LOCALES / lang / "LC_MESSAGES"
     for po_path in sorted(folder.glob("*.po")):
-        merged.merge(_compile(po_path, lang))
+        compiled = _compile(po_path, lang)
+        merged.merge(compiled)
+        # An empty Translations() has no plural rule of its own: take the catalogs' one.
+        merged.plural = compiled.plural  # type: ignore[attr-defined]
     return merged
 
 
@@ -51,15 +61,26 @@ def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
 
 
-# The portal's line names (catalog msgids): one naming for pages and mails.
-LINE_MSGIDS = {
-    "IJM": "Daily sickness allowance",
-    "LAA": "Accident insurance",
-    "LAAC": "Supplementary accident insurance",
-}
+def ngettext(lang: str, singular: str, plural: str, count: int) -> str:
+    """The form for `count` by the language's plural rule; callers fill `%(num)d` themselves."""
+    return translations(lang).ngettext(singular, plural, count)
+
+
+def line_name(line: str, lang: str) -> str:
+    """E.g. `Krankentaggeld` for IJM in German (a code unknown here is shown as it is)."""
+    msgid = LINE_MSGIDS.get(line)
+    return gettext(lang, msgid) if msgid else line
 
 
 def line_label(line: str, lang: str) -> str:
-    """A line as its reader names it, e.g. `Krankentaggeld (KTG)` (an unknown code as it is)."""
-    msgid = LINE_MSGIDS.get(line)
-    return gettext(lang, msgid) if msgid else line
+    """The name with the reader's own code: `Krankentaggeld (KTG)`, `Assurance-accidents (LAA)`."""
+    if line not in LINE_MSGIDS:
+        return line
+    return gettext(lang, "%(name)s (%(code)s)") % {"name": line_name(line, lang), "code": local_code(line, lang)}
+
+
+def type_name(doc_type: str, lang: str) -> str:
+    """E.g. `Zahlungsanzeige` for payment_letter in German."""
+    msgid = TYPE_MSGIDS.get(doc_type)
+    return gettext(lang, msgid) if msgid else doc_type
+

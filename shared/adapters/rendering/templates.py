@@ -1,4 +1,10 @@
-"""jinja2 rendering with autoescape on and the language's catalogs installed."""
+"""jinja2 rendering with autoescape on and the language's catalogs installed.
+
+`_`, `gettext` and `ngettext` are the newstyle callables (placeholders are filled and
+escaped by jinja; `ngettext` fills `%(num)d` with the count). The glossary's names and the
+Swiss date come as filters bound to the page's language, so a template never shows a raw
+code or a month name: `line | line_label`, `doc_type | type_name`, `value | day`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shared.adapters.rendering.i18n import line_label, translations
-from shared.domain.languages import LANGUAGES
+from shared.adapters.rendering.formatting import day
+from shared.adapters.rendering.i18n import line_label, line_name, translations, type_name
+from shared.domain.languages import LANGUAGE_NAMES, LANGUAGES
+from shared.domain.lines import local_code
 from shared.settings import Settings
 
 _site: Callable[[], Settings] = Settings
@@ -34,9 +42,14 @@ def environment(lang: str) -> Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["LANGUAGES"] = LANGUAGES
+    env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.globals["lang"] = lang
     env.filters["line_label"] = lambda line: line_label(line, lang)
     env.globals["site"] = site
+    env.filters["line_name"] = lambda line: line_name(line, lang)
+    env.filters["line_code"] = lambda line: local_code(line, lang)
+    env.filters["type_name"] = lambda doc_type: type_name(doc_type, lang)
+    env.filters["day"] = day
     return env
 
 

@@ -70,7 +70,9 @@ def test_search_and_of_prefixes_accents_umlauts_and_type_names(index: DocumentIn
     assert ids("MÜLLER") == {1} and ids("muller") == {1} and ids("mueller") == {1}
     assert ids("strasse") == {3} and ids("gerard") == {3}
     assert ids("zahlungsbrief") == {2}  # the type's German name
-    assert ids("lettre", "paiement") == {2}  # French
+    assert ids("lettre", "paiement") == {2}  # the name it had before the glossary
+    assert ids("avis", "paiement") == {2}  # French
+    assert ids("deckungsbest") == {3}  # a synonym people type
     assert ids("prise", "luc") == {3}
     assert ids("C-000002") == {2}  # reference split on punctuation
     assert ids("abr", "zzz") == set()

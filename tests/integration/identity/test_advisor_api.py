@@ -94,7 +94,7 @@ def test_approve_invites_grants_and_mails(ctx: AppContext, advisor: Client) -> N
     assert mail.to == APPLICANT and mail.language == "fr"
     assert "http://127.0.0.1:7071/portal?lang=fr" in mail.text and "Muster AG" in mail.text
     assert "Muster AG (typed)" not in mail.text  # the registry's name, never the typed one
-    assert "mot de passe" in mail.text and "password" not in mail.html.lower()
+    assert "compte Microsoft professionnel" in mail.text and "password" not in mail.html.lower()
     assert actions(ctx)[-2:] == ["grant.created", "request.approved"]
     # a second click, or another advisor
     assert advisor.post(f"/api/advisor/requests/{request_id}/approve", json={}).status_code == 409

@@ -238,7 +238,7 @@ def test_link_really_downloads_with_a_live_clock(http: Client, ctx: AppContext, 
     assert got.status_code == 200
     assert got.content == ctx.storage.container("documents").download_blob(record.blob_name).readall()
     assert got.headers["Content-Disposition"].startswith(
-        'attachment; filename="LAA_Leistungsabrechnung_2026-03-02_R9.pdf"'
+        'attachment; filename="UVG_Leistungsabrechnung_2026-03-02_R9.pdf"'
     )
 
 
@@ -293,7 +293,7 @@ def test_zip_of_two_documents(http: Client, ctx: AppContext, docs: dict) -> None
     archive = zipfile.ZipFile(io.BytesIO(resp.content))
     assert archive.testzip() is None
     container = ctx.storage.container("documents")
-    assert archive.namelist() == ["LAA_Benefit_statement_2026-03-02_R123.pdf", "IJM_Payment_letter_2026-02-15_K-55.pdf"]
+    assert archive.namelist() == ["LAA_Benefit_statement_2026-03-02_R123.pdf", "IJM_Payment_advice_2026-02-15_K-55.pdf"]
     for record, name in zip(wanted, archive.namelist(), strict=True):
         assert archive.read(name) == container.download_blob(record.blob_name).readall()
     events = [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shared.adapters.rendering.i18n import type_name
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal
@@ -108,7 +109,9 @@ def test_nobody_sees_outside_their_companies_and_lines(ctx: AppContext, world: t
     grants = tuple(_grant(rename[c], lines, status) for c, lines, status in grant_specs)
     allowed = {(g.customer_number, line) for g in grants if g.status is GrantStatus.ACTIVE for line in g.lines}
     caller = Caller(Principal("t", "user-1", "u@x.ch", "U"), grants, "de", "127.0.0.1")
-    ports = LinkPorts(index, ctx.link_signer, ctx.audit_log, ctx.link_log, ctx.storage.container_name("documents"))
+    ports = LinkPorts(
+        index, ctx.link_signer, ctx.audit_log, ctx.link_log, ctx.storage.container_name("documents"), type_name
+    )
 
     for company in rename.values():
         for words in ([], ["mu"], ["brief"]):

@@ -54,7 +54,7 @@ def test_page_shows_granted_lines_newest_first_in_the_language(
     assert f'formaction="/portal/download/{new.doc_id}?company=100001&amp;lang=fr&amp;disposition=inline"' in html
     assert "Publié le" in html
     assert f'value="{old.doc_id}"' in html
-    assert "Supprimé le" in html and "2 mars 2027" in html
+    assert "Date de suppression" in html and "02.03.2027" in html
     assert "expiring-warning" not in html
     assert "<script>" not in html and 'src="/static/portal.js"' in html
     # The same page in German, switched by ?lang=.
@@ -69,10 +69,10 @@ def test_expiry_warning_within_the_warning_window(http: Client, ctx: AppContext,
     clock.advance(timedelta(days=350 - 200))  # the first document expires in 15 days, the second in 215
     login(http, ctx, ANNA, grants=[("100001", ("LAA",))], language="en")
     html = http.get("/portal").text
-    assert "1 document(s) on this page will be deleted within 30 days." in html
+    assert "1 document on this page will be deleted within 30 days." in html
     assert "save them locally" in html
     assert html.count('class="badge expiring"') == 1
-    assert "Expires in 15 days" in html
+    assert "Will be deleted in 15 days" in html
 
 
 def test_filters_and_errors_are_shown_on_the_page(http: Client, ctx: AppContext) -> None:
@@ -145,7 +145,7 @@ def test_bulk_download_form(http: Client, ctx: AppContext) -> None:
     resp = http.post("/portal/zip?lang=de", data=form)
     assert resp.status_code == 200, resp.text
     names = zipfile.ZipFile(io.BytesIO(resp.content)).namelist()
-    assert names == ["LAA_Leistungsabrechnung_2026-01-05_R1.pdf", "LAA_Leistungsabrechnung_2026-01-06_R2.pdf"]
+    assert names == ["UVG_Leistungsabrechnung_2026-01-05_R1.pdf", "UVG_Leistungsabrechnung_2026-01-06_R2.pdf"]
     assert http.post("/portal/zip", data={**form, "csrf_token": "wrong"}).status_code == 403
 
 

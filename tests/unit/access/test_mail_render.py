@@ -60,7 +60,7 @@ def test_advisor_notice_names_the_registry_company_not_the_typed_one() -> None:
     assert "100200" in mail.subject
     assert "Muster Bau AG (Registry)" in mail.text and "Typed" not in mail.text + mail.html
     assert "https://portal.example.ch/advisor" in mail.text
-    assert "Krankentaggeld (KTG), Unfallversicherung (UVG)" in mail.text  # names, not codes
+    assert "Krankentaggeld (KTG), Unfallversicherung (UVG)" in mail.text  # names, never bare codes
 
 
 def test_advisor_notice_for_an_unknown_company_says_so() -> None:

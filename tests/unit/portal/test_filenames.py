@@ -7,25 +7,33 @@ import urllib.parse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.domain.documents import type_name
+from shared.adapters.rendering.i18n import type_name
 from shared.domain.filenames import ascii_fallback, content_disposition, download_name
-from shared.domain.lines import DOC_TYPES
+from shared.domain.lines import DOC_TYPES, local_code
+from shared.services.links import file_name
 
 
-def test_german_name_matches_the_spec_example() -> None:
-    assert download_name("LAA", "benefit_statement", "2026-03-02", "R123", "de") == (
-        "LAA_Leistungsabrechnung_2026-03-02_R123.pdf"
+class _Record:
+    line = "IJM"
+    doc_type = "payment_letter"
+    doc_date = "2026-01-05"
+    reference = "C-9"
+
+
+def test_german_name_uses_the_german_code_and_type_name() -> None:
+    assert download_name(local_code("LAA", "de"), type_name("benefit_statement", "de"), "2026-03-02", "R123") == (
+        "UVG_Leistungsabrechnung_2026-03-02_R123.pdf"
     )
 
 
-def test_each_language_names_the_type_in_that_language() -> None:
-    names = {
-        lang: download_name("IJM", "payment_letter", "2026-01-05", "C-9", lang) for lang in ("de", "fr", "it", "en")
+def test_each_language_names_line_and_type_by_the_glossary() -> None:
+    names = {lang: file_name(_Record(), lang, type_name) for lang in ("de", "fr", "it", "en")}
+    assert names == {
+        "de": "KTG_Zahlungsanzeige_2026-01-05_C-9.pdf",
+        "fr": "IJM_Avis_de_paiement_2026-01-05_C-9.pdf",
+        "it": "IGM_Avviso_di_pagamento_2026-01-05_C-9.pdf",
+        "en": "IJM_Payment_advice_2026-01-05_C-9.pdf",
     }
-    assert names["fr"] == "IJM_Lettre_de_paiement_2026-01-05_C-9.pdf"
-    assert names["it"] == "IJM_Lettera_di_pagamento_2026-01-05_C-9.pdf"
-    assert names["en"] == "IJM_Payment_letter_2026-01-05_C-9.pdf"
-    assert len(set(names.values())) == 4
 
 
 def test_every_type_has_four_names() -> None:
@@ -34,7 +42,7 @@ def test_every_type_has_four_names() -> None:
 
 
 def test_disposition_carries_exact_utf8_and_ascii_fallback() -> None:
-    name = download_name("LAA", "benefit_statement", "2026-03-02", "R1", "fr")
+    name = download_name("LAA", type_name("benefit_statement", "fr"), "2026-03-02", "R1")
     header = content_disposition(name)
     assert header.startswith("attachment; ")
     assert 'filename="LAA_Decompte_de_prestations_2026-03-02_R1.pdf"' in header
@@ -48,7 +56,7 @@ def test_eszett_and_umlaut_in_fallback() -> None:
 
 @given(st.text(max_size=80), st.text(max_size=80), st.sampled_from(["de", "fr", "it", "en"]))
 def test_any_input_gives_a_header_safe_name(reference: str, line: str, lang: str) -> None:
-    name = download_name(line, "cover_confirmation", "2026-03-02", reference, lang)
+    name = download_name(line, type_name("cover_confirmation", lang), "2026-03-02", reference)
     assert name.endswith(".pdf")
     for bad in '/\\"\r\n;:*?<>|\x00':
         assert bad not in name

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from shared.adapters.rendering.i18n import type_name
 from shared.domain.identity import Grant, GrantKind, GrantStatus, Principal
 from shared.services import bulk_download
 from shared.services.documents import (
@@ -129,13 +130,19 @@ def test_zip_streams_in_pieces_and_names_duplicates() -> None:
         Doc("b" * 32, "100001", "LAA", "benefit_statement", date(2026, 3, 2), "R1", 5, "two"),
     ]
     contents = {"one": [bytes([i % 251]) * 1000 for i in range(300)], "two": [b"%PDF-"]}
-    ports = bulk_download.ZipPorts(index=None, audit=None, links=None, read_blob=lambda name: iter(contents[name]))  # type: ignore[arg-type]
+    ports = bulk_download.ZipPorts(
+        index=None,  # type: ignore[arg-type]
+        audit=None,  # type: ignore[arg-type]
+        links=None,  # type: ignore[arg-type]
+        read_blob=lambda name: iter(contents[name]),
+        type_name=type_name,
+    )
     pieces = list(bulk_download.stream_zip(ports, docs, "de", datetime(2026, 3, 2, 9, tzinfo=UTC)))
     assert len([p for p in pieces if p]) > 3
     archive = zipfile.ZipFile(io.BytesIO(b"".join(pieces)))
     assert archive.namelist() == [
-        "LAA_Leistungsabrechnung_2026-03-02_R1.pdf",
-        "LAA_Leistungsabrechnung_2026-03-02_R1 (2).pdf",
+        "UVG_Leistungsabrechnung_2026-03-02_R1.pdf",
+        "UVG_Leistungsabrechnung_2026-03-02_R1 (2).pdf",
     ]
     assert archive.read(archive.namelist()[0]) == b"".join(contents["one"])
     assert archive.read(archive.namelist()[1]) == b"%PDF-"
