@@ -66,7 +66,7 @@ def test_fill_submit_and_see_the_confirmation(
     page.wait_for_selector("#outcome")
     assert "result=verified" in page.url and "token=" not in page.url
     assert page.locator("#outcome").inner_text() == (
-        "Grazie. La sua richiesta è ora presso i nostri consulenti, che la esamineranno e la contatteranno."
+        "Grazie. Ora esamineremo la sua richiesta e la informeremo della nostra decisione."
     )
     page.screenshot(path=str(output_dir / "access-verify-it.png"), full_page=True)
 
@@ -74,8 +74,8 @@ def test_fill_submit_and_see_the_confirmation(
 @pytest.mark.parametrize(
     ("lang", "message"),
     [
-        ("de", "Bitte verwenden Sie Ihre geschäftliche Adresse, keine private oder Gratis-E-Mail-Adresse."),
-        ("fr", "Veuillez utiliser votre adresse professionnelle, pas une adresse privée ou de messagerie gratuite."),
+        ("de", "Bitte verwenden Sie Ihre geschäftliche Adresse, keine private Adresse wie eine bei gmail.com."),
+        ("fr", "Veuillez utiliser votre adresse professionnelle, pas une adresse privée comme celles de gmail.com."),
     ],
 )
 def test_invalid_email_shows_its_message_beside_the_field(

@@ -94,7 +94,8 @@ def test_onboarding_end_to_end(
     (grant,) = ctx.grant_store.for_company("100001")
     assert grant.oid == oid_for(APPLICANT) and grant.status is GrantStatus.INVITED
     welcome = [m for m in _outbox(advisor, base) if m["to"] == APPLICANT and "/portal?lang=fr" in m["text"]]
-    assert len(welcome) == 1 and "mot de passe" in welcome[0]["text"]
+    assert len(welcome) == 1 and "compte Microsoft professionnel" in welcome[0]["text"]
+    assert "Indemnités journalières maladie (IJM), Assurance-accidents (LAA)" in welcome[0]["text"]
 
     # 4. The new customer signs in (dev session for the same e-mail) and sees the company.
     customer = _open(browser, contexts, "fr-CH")

@@ -9,8 +9,8 @@ from tests.support.identity import login
 
 TITLES = {
     "de": "Beraterkonsole",
-    "fr": "Console des conseillers",
-    "it": "Console dei consulenti",
+    "fr": "Console des conseillères et conseillers",
+    "it": "Console delle e dei consulenti",
     "en": "Advisor console",
 }
 
