@@ -14,13 +14,12 @@ from playwright.sync_api import Browser, Page, ViewportSize
 
 from devhost.host import DevHost
 from shared.adapters.mail.render import render_mail
-from shared.adapters.storage.companies import company_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.companies import Company
-from tests.integration.portal.conftest import file_document
 from tests.support.identity import add_grant
 from tests.support.language_rules import language_problems
+from tests.support.portal import file_document
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +31,7 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 @pytest.fixture
 def portal(ctx: AppContext, clock: MutableClock, devhost: DevHost) -> str:
     clock.set(datetime.now(UTC))
-    company_store(ctx).put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), enrolled=True))
+    ctx.company_store.put(Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), enrolled=True))
     add_grant(ctx, DEMO, "100001", ("IJM", "LAA", "LAAC"))
     file_document(ctx, "100001", "IJM", "payment_letter", "2026-02-15", "K-55", title="Taggeld Februar")
     file_document(ctx, "100001", "LAA", "benefit_statement", "2026-03-02", "R123", title="Abrechnung März")

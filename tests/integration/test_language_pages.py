@@ -11,23 +11,21 @@ from datetime import timedelta
 
 import pytest
 
-from shared.adapters.storage.access_requests import access_request_store
-from shared.adapters.storage.companies import company_store
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
 from shared.domain.companies import Company
 from shared.domain.languages import LANGUAGES
-from tests.integration.portal.conftest import file_document
 from tests.support.client import Client
 from tests.support.identity import add_grant, login
 from tests.support.language_rules import GLOSSARY_LINES, html_text, language_problems
+from tests.support.portal import file_document
 
 ANNA = "anna.meier@muster-ag.ch"
 
 
 def _company(ctx: AppContext) -> None:
-    company_store(ctx).put(
+    ctx.company_store.put(
         Company("100001", "Muster AG", ("IJM", "LAA", "LAAC"), {"IJM": 700_000, "LAA": 500_000}, enrolled=True)
     )
 
@@ -90,7 +88,7 @@ def test_advisor_console_shows_names_never_codes(http: Client, ctx: AppContext, 
     """GIVEN a pending request for IJM and LAAC and a grant WHEN an advisor reads the console
     THEN lines and languages are names in the console's language, never bare codes."""
     _company(ctx)
-    access_request_store(ctx).save(
+    ctx.access_request_store.save(
         AccessRequest(
             request_id=uuid.uuid4().hex,
             status=Status.PENDING,

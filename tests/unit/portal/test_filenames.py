@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from shared.services.links import file_name
 class _Record:
     line = "IJM"
     doc_type = "payment_letter"
-    doc_date = "2026-01-05"
+    doc_date = date(2026, 1, 5)
     reference = "C-9"
 
 
