@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from shared.adapters.mail.quarantine_summary import quarantine_summary_context
 from shared.adapters.mail.render import render_mail
 from shared.adapters.rendering import formatting
 from shared.adapters.rendering.i18n import LOCALES, gettext, line_label, ngettext, translations, type_name
@@ -28,6 +29,8 @@ from shared.domain.access_request import VerifyOutcome
 from shared.domain.documents import TYPE_MSGIDS
 from shared.domain.languages import LANGUAGES
 from shared.domain.lines import DOC_TYPES, LINE_MSGIDS, LINES
+from shared.domain.quarantine_summary import QuarantinedItem, summarise
+from shared.domain.refusals import Reason
 from shared.settings import Settings
 from tests.support.language_rules import (
     GLOSSARY_LINES,
@@ -272,13 +275,31 @@ MAIL_CONTEXT: dict[str, Any] = {
 }
 
 
+def _quarantine_summary(oldest_days: int, recent: int) -> dict[str, Any]:
+    now = datetime(2026, 3, 2, 6, 0)
+    items = [QuarantinedItem(Reason.BAD_DATE, now - timedelta(days=oldest_days))]
+    items += [QuarantinedItem(Reason.UNKNOWN_CUSTOMER, now) for _ in range(recent)]
+    summary = summarise(items, now)
+    assert summary is not None
+    return quarantine_summary_context(summary, SETTINGS)
+
+
+# The generator's team reads the quarantine reasons as the codes docs/generator.md lists
+# (the operations contract, shared/domain/refusals.py): the one place a code is the name.
+REASON_CODES = re.compile("|".join(sorted((r.value for r in Reason), key=len, reverse=True)))
+
+
 def _mails(lang: str) -> dict[str, str]:
     names = sorted(p.name for p in (TEMPLATES / "mail").iterdir() if p.is_dir())
+    contexts = {"quarantine_summary": {**MAIL_CONTEXT, **_quarantine_summary(oldest_days=3, recent=1)}}
     found = {}
     for name in names:
-        mail = render_mail(name, lang, MAIL_CONTEXT)
-        found[f"{name} subject+text"] = mail.subject + "\n" + mail.text
-        found[f"{name} html"] = html_text(mail.html)
+        mail = render_mail(name, lang, contexts.get(name, MAIL_CONTEXT))
+        text, html = mail.subject + "\n" + mail.text, html_text(mail.html)
+        if name == "quarantine_summary":
+            text, html = REASON_CODES.sub("R", text), REASON_CODES.sub("R", html)
+        found[f"{name} subject+text"] = text
+        found[f"{name} html"] = html
     return found
 
 
@@ -304,3 +325,13 @@ def test_singular_counts_read_as_singular() -> None:
     assert "dans l'heure" in _pages("fr")["received (1 hour)"]
     assert "entro 72 ore" in _pages("it")["received (72 hours)"]
     assert "valid for 1 hour and" in _mails("en")["access_confirm subject+text"]
+
+
+def test_the_quarantine_summary_counts_in_each_language() -> None:
+    one = {**MAIL_CONTEXT, **_quarantine_summary(oldest_days=1, recent=0)}
+    de = render_mail("quarantine_summary", "de", one)
+    assert de.subject.startswith("Quarantäne-Übersicht 02.03.2026: 1 Dokument wartet")
+    fr = render_mail("quarantine_summary", "fr", one)
+    assert "(1 jour)" in fr.text and f"Total en attente{NBSP}: 1" in fr.text
+    assert f"02.03.2026{NBSP}: 1 document en attente" in fr.subject  # the subject keeps the no-break space
+    assert "bad_date" + NBSP + ": 1" in fr.text

@@ -8,6 +8,7 @@ console, the notice names the registry's company instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,8 @@ from shared.domain.access_request import AccessRequest
 from shared.domain.companies import Company
 from shared.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from shared.settings import Settings
+
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def render_mail(name: str, lang: str, context: dict[str, Any], settings: Setting
     """Subject, plain text and HTML of one mail; `settings` fills the layout's brand and contact."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     context = {**layout_context(settings or Settings()), **context}
-    subject = " ".join(render(f"mail/{name}/subject.txt", lang, **context).split())
+    # One line; only ASCII whitespace folds, so French no-break spaces (U+00A0, U+202F) stay.
+    subject = _ASCII_SPACE.sub(" ", render(f"mail/{name}/subject.txt", lang, **context)).strip(" ")
     text = render(f"mail/{name}/body.txt", lang, **context).strip() + "\n"
     html = render(f"mail/{name}/body.html", lang, **context)
     return RenderedMail(subject=subject, text=text, html=html, language=lang)

@@ -64,10 +64,10 @@ def test_summary_counts_per_reason_names_the_oldest_and_no_document(
     assert result.outcome is SummaryOutcome.ENQUEUED
     [mail] = summaries(team_ctx)
     assert mail.to == TEAM and mail.language == "en"
-    assert mail.subject.startswith(f"Quarantine summary {clock.now().date().isoformat()}: 3 documents waiting")
+    assert mail.subject.startswith(f"Quarantine summary {clock.now():%d.%m.%Y}: 3 documents waiting")
     assert "bad_date: 2" in mail.text and "unknown_customer: 1" in mail.text
     assert "Quarantined in the last 24 hours: 1" in mail.text
-    assert f"Oldest waiting since: {oldest:%Y-%m-%d %H:%M} UTC (3 days)" in mail.text
+    assert f"Oldest waiting since: {oldest:%d.%m.%Y %H:%M} UTC (3 days)" in mail.text
     assert re.search(r">bad_date</td>\s*<td [^>]*>2</td>", mail.html)
     for secret in ("R-1", "R-2", "Case-4711", "400001", "100001"):
         assert secret not in mail.text and secret not in mail.html and secret not in mail.subject
