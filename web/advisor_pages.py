@@ -17,8 +17,8 @@ from typing import Any
 import azure.functions as func
 
 from shared import context
+from shared.adapters.rendering.i18n import type_name
 from shared.adapters.rendering.templates import render
-from shared.domain.documents import type_name
 from shared.domain.languages import choose_language
 from shared.domain.sessions import Session
 from web.auth_http import advisor_recheck_due, current_session

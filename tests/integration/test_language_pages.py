@@ -85,8 +85,9 @@ def test_no_access_pages_read_by_the_glossary(http: Client, ctx: AppContext, lan
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_advisor_console_shows_names_never_codes(http: Client, ctx: AppContext, lang: str) -> None:
-    """GIVEN a pending request for IJM and LAAC and a grant WHEN an advisor reads the console
-    THEN lines and languages are names in the console's language, never bare codes."""
+    """GIVEN a pending request for IJM and LAAC, a grant and a document WHEN an advisor reads the
+    console, the company page and the proof of delivery THEN lines and languages are names in
+    the console's language, never bare codes."""
     _company(ctx)
     ctx.access_request_store.save(
         AccessRequest(
@@ -106,13 +107,20 @@ def test_advisor_console_shows_names_never_codes(http: Client, ctx: AppContext, 
         )
     )
     add_grant(ctx, "lea@muster-ag.ch", "100001", ("LAA", "LAAC"))
+    record = file_document(ctx, "100001", "LAA", "waiting_letter", "2026-03-02", "R123")
     login(http, ctx, "berater@versicherer.ch", roles=["Advisor"], language=lang)
-    html = http.get(f"/advisor?lang={lang}&status=pending&company=100001").text
-    text = html_text(html)
-    assert not language_problems(text, lang), language_problems(text, lang)
+    pages = {
+        "console": http.get(f"/advisor?lang={lang}&status=pending").text,
+        "company": http.get(f"/advisor/companies/100001?lang={lang}").text,
+        "proof of delivery": http.get(f"/advisor/documents/{record.doc_id}?lang={lang}").text,
+    }
+    texts = {name: html_text(html) for name, html in pages.items()}
+    assert not {name: found for name, text in texts.items() if (found := language_problems(text, lang))}
     for line in ("IJM", "LAAC"):
-        assert GLOSSARY_LINES[lang][line] in text
-    assert "Italiano" in text and "IJM, LAAC" not in text and "LAA, LAAC" not in text
+        assert GLOSSARY_LINES[lang][line] in texts["console"]
+    assert "Italiano" in texts["console"] and "IJM, LAAC" not in texts["console"]
+    assert GLOSSARY_LINES[lang]["LAA"] in texts["company"] and "LAA, LAAC" not in texts["company"]
+    assert GLOSSARY_LINES[lang]["LAA"] in texts["proof of delivery"] and "02.03.2026" in texts["proof of delivery"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
