@@ -56,8 +56,9 @@ def test_portal_reads_by_the_glossary(http: Client, ctx: AppContext, clock: Muta
     _documents(ctx, clock)
     login(http, ctx, ANNA, grants=[("100001", ("IJM", "LAA", "LAAC"))], language=lang)
     pages = {line: http.get(f"/portal?lang={lang}&line={line}").text for line in ("IJM", "LAA", "LAAC")}
-    for line, html in pages.items():
-        assert not _problems(html, lang), f"{line}: {_problems(html, lang)}"
+    pages["settings"] = http.get(f"/portal/settings?lang={lang}").text
+    for name, html in pages.items():
+        assert not _problems(html, lang), f"{name}: {_problems(html, lang)}"
     expiring = html_text(pages["LAAC"])
     assert re.search(r"\b\d{2}\.\d{2}\.\d{4}\b", expiring)
     codes = re.findall(r'<span class="tab-code">([^<]+)</span>', pages["IJM"])

@@ -16,8 +16,7 @@ from typing import Any
 from shared.adapters.identity.unsubscribe_tokens import make_token
 from shared.adapters.mail.render import render_mail
 from shared.adapters.rendering.formatting import day
-from shared.adapters.rendering.i18n import line_label
-from shared.domain.documents import type_name
+from shared.adapters.rendering.i18n import line_label, type_name
 from shared.domain.notifications import Mail, choice_of
 from shared.domain.outbox import MailDraft
 from shared.settings import Settings

@@ -68,7 +68,7 @@ def test_lines_read_as_names_in_the_readers_language(name: str, lang: str) -> No
     mail = _render(name, lang, {**CUSTOMER_MAILS, **STAFF_MAILS}[name])
     expected = {
         "de": ("Krankentaggeld", "Unfallversicherung", "UVG-Zusatzversicherung"),
-        "fr": ("Indemnité journalière maladie", "Assurance-accidents", "complémentaire"),
+        "fr": ("Indemnités journalières maladie", "Assurance-accidents", "complémentaire"),
         "it": ("Indennità giornaliera", "Assicurazione contro gli infortuni", "complementare"),
         "en": ("Daily sickness allowance", "Accident insurance", "Supplementary accident insurance"),
     }[lang]
