@@ -23,6 +23,10 @@ TYPE_MSGIDS: Final[dict[str, str]] = {
 }
 
 
+class DocumentGone(Exception):
+    """A listed document's file is no longer there (withdrawn or deleted while being read)."""
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """One filed document. `blob_name` is relative to the `documents` container."""

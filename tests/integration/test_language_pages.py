@@ -56,6 +56,7 @@ def test_portal_reads_by_the_glossary(http: Client, ctx: AppContext, clock: Muta
     _documents(ctx, clock)
     login(http, ctx, ANNA, grants=[("100001", ("IJM", "LAA", "LAAC"))], language=lang)
     pages = {line: http.get(f"/portal?lang={lang}&line={line}").text for line in ("IJM", "LAA", "LAAC")}
+    pages["all lines"] = http.get(f"/portal?lang={lang}&line=all").text
     pages["settings"] = http.get(f"/portal/settings?lang={lang}").text
     for name, html in pages.items():
         assert not _problems(html, lang), f"{name}: {_problems(html, lang)}"

@@ -44,6 +44,7 @@ from tests.support.language_rules import (
     language_problems,
 )
 from web import access_pages
+from web.error_pages import PAGES, SignedIn, render_error_page
 from web.privacy_page import render_privacy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,6 +256,13 @@ def _pages(lang: str) -> dict[str, str]:
     }
     for outcome in VerifyOutcome:
         pages[f"verify {outcome.value}"] = access_pages.render_verify(outcome, lang, SETTINGS)
+    for status in PAGES:
+        pages[f"error {status}"] = render_error_page(status, lang, SETTINGS)
+        pages[f"error {status} signed in"] = render_error_page(
+            status, lang, SETTINGS, signed_in=SignedIn("Léa Rossi", "lea@muster-ag.ch", "x")
+        )
+    for seconds in (1, 60, 3600):
+        pages[f"error 429 after {seconds}s"] = render_error_page(429, lang, SETTINGS, retry_after=seconds)
     return {name: html_text(html) for name, html in pages.items()}
 
 
