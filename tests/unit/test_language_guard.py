@@ -33,6 +33,7 @@ from shared.domain.lines import DOC_TYPES, LINE_MSGIDS, LINES
 from shared.domain.notifications import Count, Mail, Summary, daily_period, weekly_period
 from shared.domain.quarantine_summary import QuarantinedItem, summarise
 from shared.domain.refusals import Reason
+from shared.domain.search import TYPE_SEARCH_NAMES, index_words, type_words
 from shared.settings import Settings
 from tests.support.language_rules import (
     GLOSSARY_LINES,
@@ -218,6 +219,14 @@ def test_every_message_the_code_asks_for_is_in_the_catalogs() -> None:
 def test_lines_and_types_carry_the_glossary_names(lang: str) -> None:
     assert {line: line_label(line, lang) for line in LINES} == GLOSSARY_LINES[lang]
     assert {t: type_name(t, lang) for t in DOC_TYPES} == {t: names[lang] for t, names in GLOSSARY_TYPES.items()}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_a_type_by_the_name_every_page_shows(lang: str) -> None:
+    """The page's name (names.po) and search's names (domain/search.py) must not drift apart."""
+    for doc_type in DOC_TYPES:
+        assert type_name(doc_type, lang) in TYPE_SEARCH_NAMES[doc_type][lang]
+        assert set(index_words([type_name(doc_type, lang)])) <= set(type_words(doc_type))
 
 
 def test_plural_rules_follow_each_language() -> None:
