@@ -16,10 +16,11 @@ def day(value: date | datetime, lang: str = "de") -> str:
 
 
 def size(num_bytes: int, lang: str) -> str:
-    """Kilobytes below a megabyte, else megabytes with one decimal."""
+    """Kilobytes below a megabyte, else megabytes with one decimal; a no-break space keeps
+    the unit with its number (`1 KB` never wraps)."""
     from babel.numbers import format_decimal  # at first use, not at import (cold start)
 
     locale = LOCALES.get(lang, "de_CH")
     if num_bytes < 1024 * 1024:
-        return f"{format_decimal(max(1, round(num_bytes / 1024)), locale=locale)} KB"
-    return f"{format_decimal(round(num_bytes / (1024 * 1024), 1), format='#,##0.0', locale=locale)} MB"
+        return f"{format_decimal(max(1, round(num_bytes / 1024)), locale=locale)}\u00a0KB"
+    return f"{format_decimal(round(num_bytes / (1024 * 1024), 1), format='#,##0.0', locale=locale)}\u00a0MB"
