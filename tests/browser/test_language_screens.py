@@ -89,9 +89,11 @@ def test_form_portal_and_welcome_mail_read_right(
                 "insurer_name": "Versicherer AG",
             },
         )
-        page.set_content(mail.html)
-        _shoot(page, output_dir, f"welcome-mail-{lang}")
-        texts["mail"] = mail.subject + "\n" + _text(page)
+        # A fresh page: the portal's CSP (no inline styles) would otherwise apply to the mail.
+        mail_page = context.new_page()
+        mail_page.set_content(mail.html)
+        _shoot(mail_page, output_dir, f"welcome-mail-{lang}")
+        texts["mail"] = mail.subject + "\n" + _text(mail_page)
     finally:
         context.close()
 
