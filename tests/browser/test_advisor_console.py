@@ -16,6 +16,7 @@ from devhost.host import DevHost
 from shared.context import AppContext
 from tests.support.advisor import make_request, registry
 from tests.support.client import Client
+from tests.support.filing import drop, make_pdf
 from tests.support.identity import login
 from tests.support.portal import file_document
 
@@ -121,6 +122,15 @@ def test_request_list_and_decisions_at_the_card(
     assert [c.get_attribute("data-request-id") for c in page.locator("article.request").all()] == [made["bruno"]]
     page.screenshot(path=str(output_dir / "advisor-console-search-en.png"), full_page=True)
 
+    # A session that ended meanwhile (idle timeout, or the role's re-check): said at the card, in words.
+    page.goto(f"{base}/advisor?lang=en")
+    dario = page.locator(f'article[data-request-id="{made["dario"]}"]')
+    page.context.clear_cookies()
+    dario.locator('input[name="reason"]').fill("Unknown company")
+    dario.locator("button.reject").click()
+    dario.locator(".card-message.error").wait_for()
+    assert dario.locator(".card-message").inner_text() == "Please reload the page to sign in again."
+
 
 def test_company_page_confirmations_and_proof_of_delivery(
     browser: Browser, contexts: list[BrowserContext], devhost: DevHost, ctx: AppContext, output_dir: Path
@@ -176,12 +186,19 @@ def test_phone_layout_and_a_customer_at_the_console(
 ) -> None:
     _requests(ctx)
     base = devhost.base_url
+    for email, lines in (("eva.keller@muster-ag.ch", ("LAA",)), ("tom.broker@broker-ag.ch", ("LAA", "LAAC"))):
+        login(Client(base), ctx, email, grants=[("100001", lines)])
+    file_document(ctx, "100001", "LAA", "benefit_statement", "2026-02-01", "S-1", title="Abrechnung Februar")
+    drop(ctx, "100001/LAA/letter/2026-02-04_Q-1.pdf", make_pdf())
+    assert ctx.filing_service.file("100001/LAA/letter/2026-02-04_Q-1.pdf").doc_id is None
     phone = _advisor(browser, contexts, base, "fr", phone=True)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the console scrolls sideways on a phone ({width} px)"
     phone.screenshot(path=str(output_dir / "advisor-console-phone-fr.png"), full_page=True)
     phone.goto(f"{base}/advisor/companies/100001?lang=fr")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert "tom.broker@broker-ag.ch" in phone.locator("table.grants").inner_text()
+    assert phone.locator("table.quarantine tr", has_text="Q-1").count() == 1
     phone.screenshot(path=str(output_dir / "advisor-company-phone-fr.png"), full_page=True)
 
     context = browser.new_context(locale="fr-CH")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from shared.context import AppContext
 from shared.domain.access_request import Status
+from shared.domain.refusals import Reason
+from shared.services.filing import FilingResult
 from tests.support.advisor import make_request
 from tests.support.client import Client
+from tests.support.filing import drop, make_pdf
 
 
 def _actions(ctx: AppContext) -> list[str]:
@@ -116,9 +119,15 @@ def test_unknown_and_small_companies_cannot_be_approved(ctx: AppContext, advisor
     assert advisor.get("/api/advisor/requests?status=pending").json()["counts"]["pending"] == 2
 
 
+def _file(ctx: AppContext, name: str) -> FilingResult:
+    drop(ctx, name, make_pdf())
+    return ctx.filing_service.file(name)
+
+
 def test_enrolment_needs_the_advisors_explicit_yes(ctx: AppContext, advisor: Client) -> None:
-    """GIVEN an eligible company not yet enrolled WHEN approved without `enrol` THEN 409 and nothing changes;
-    WITH `enrol: true` THEN the company is enrolled and that is audited."""
+    """GIVEN an eligible company not yet enrolled WHEN approved without `enrol` THEN 409 and nothing changes
+    (its documents are still quarantined `not_enrolled`); WITH `enrol: true` THEN the company is enrolled,
+    that is audited, and from then on its documents are published."""
     request_id = make_request(
         ctx, email="c@beispiel-gmbh.ch", customer_number="100002", company_name="Beispiel GmbH", lines=("LAA",)
     )
@@ -127,8 +136,12 @@ def test_enrolment_needs_the_advisors_explicit_yes(ctx: AppContext, advisor: Cli
     refused = advisor.post(f"/api/advisor/requests/{request_id}/approve", json={"lines": ["LAA"]})
     assert refused.status_code == 409 and refused.json()["errors"] == {"enrol": "enrolment_required"}
     assert ctx.company_store.get("100002").enrolled is False  # type: ignore[union-attr]
+    assert _file(ctx, "100002/LAA/benefit_statement/2026-02-01_E-1.pdf").reason == Reason.NOT_ENROLLED
     assert advisor.post(f"/api/advisor/requests/{request_id}/approve", json={"enrol": "yes"}).status_code == 422
     done = advisor.post(f"/api/advisor/requests/{request_id}/approve", json={"lines": ["LAA"], "enrol": True})
     assert done.status_code == 200
     assert ctx.company_store.get("100002").enrolled is True  # type: ignore[union-attr]
     assert "company.enrolled" in _actions(ctx)
+    published = _file(ctx, "100002/LAA/benefit_statement/2026-02-02_E-2.pdf")
+    assert published.reason is None and published.doc_id is not None
+    assert ctx.document_index.find(published.doc_id) is not None
