@@ -215,3 +215,26 @@ def test_phone_layout_and_a_customer_at_the_console(
     customer.screenshot(path=str(output_dir / "advisor-forbidden-fr.png"), full_page=True)
     customer.click("text=Aller à vos documents")
     customer.wait_for_url("**/portal?lang=fr")
+
+
+def test_paging_through_a_long_list(
+    browser: Browser, contexts: list[BrowserContext], devhost: DevHost, ctx: AppContext
+) -> None:
+    """GIVEN 27 pending requests WHEN the advisor follows "Older requests" THEN the second page
+    holds the two oldest, still newest first, and "First page" leads back."""
+    registry(ctx)
+    made = [
+        make_request(ctx, first="Person", last=f"N{i:02d}", email=f"p{i:02d}@muster-ag.ch", minutes_ago=i)
+        for i in range(27)
+    ]
+    page = _advisor(browser, contexts, devhost.base_url, "en")
+    ids = [c.get_attribute("data-request-id") for c in page.locator("article.request").all()]
+    assert ids == made[:25]
+    assert page.locator('.status-tabs a[aria-current="page"]').inner_text().split() == ["Pending", "27"]
+    page.click("a[rel=next]")
+    page.wait_for_url("**cursor=**")
+    assert [c.get_attribute("data-request-id") for c in page.locator("article.request").all()] == made[25:]
+    assert page.locator("a[rel=next]").count() == 0
+    page.click("text=First page")
+    page.wait_for_url("**status=pending")
+    assert page.locator("article.request").count() == 25
