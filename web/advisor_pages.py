@@ -91,7 +91,6 @@ def page_preamble(req: func.HttpRequest, path: str, keep: Mapping[str, str] | No
         "lang_url": lang_url,
         "csrf_token": session.csrf_token,
         "signed_in_as": session.principal.name or session.principal.email,
-        "advisor_name": session.principal.name or session.principal.email,
         "when": when,
         "day": day,
         "chf": chf,
