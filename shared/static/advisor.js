@@ -13,12 +13,21 @@
     return out;
   }
 
+  // dd.MM.yyyy HH:mm in Swiss time, as the server renders every date of these pages.
   function stamp(iso) {
     if (!iso) { return "–"; }
     var d = new Date(iso);
     if (isNaN(d.getTime())) { return iso; }
-    function two(n) { return (n < 10 ? "0" : "") + n; }
-    return two(d.getDate()) + "." + two(d.getMonth() + 1) + "." + d.getFullYear() + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Europe/Zurich", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      }).formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+    } catch (e) {
+      return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    }
+    return parts.day + "." + parts.month + "." + parts.year + " " + parts.hour + ":" + parts.minute;
   }
 
   // The message box of the card (request, grant row or form) that holds `el`.
