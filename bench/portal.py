@@ -253,13 +253,13 @@ def measure(
 
     def service_list() -> None:
         scope = resolve_scope(caller().grants, None)
-        list_documents(index, scope, ListQuery(limit=50))
+        list_documents(index, scope, ListQuery(limit=50), now=ctx.clock.now())
 
     def service_search(queries: tuple[str, ...]) -> Callable[[], None]:
         def run() -> None:
             text = rng.choice(queries)
             scope = resolve_scope(caller().grants, None)
-            list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text))
+            list_documents(index, scope, ListQuery(q=text, limit=50), query_words(text), now=ctx.clock.now())
 
         return run
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from azure.core import MatchConditions
-from azure.core.exceptions import AzureError, ResourceModifiedError, ResourceNotFoundError
-from azure.functions.blob import InputStream
+from azure.core.exceptions import AzureError, ResourceNotFoundError
 
+from devhost.blob_binding import trigger_argument
 from devhost.invocations import Invocation, Invocations
 from devhost.receipts import POISON_TABLE, RECEIPTS_TABLE, ReceiptStore
 from shared.services.filing import name_hash
@@ -169,22 +168,12 @@ class BlobWatcher:
 
     def _process(self, target: BlobTarget, client: Any, name: str, etag: str, failed_before: int) -> bool:
         attempts = failed_before + 1
-        blob_client = client.get_blob_client(name)
-        try:
-            # Only the version this receipt is about: a blob replaced meanwhile is a new version.
-            download = blob_client.download_blob(etag=etag, match_condition=MatchConditions.IfNotModified)
-            data = download.readall()
-        except (ResourceNotFoundError, ResourceModifiedError):
+        # Only the version this receipt is about: a blob replaced meanwhile is a new version.
+        argument = trigger_argument(target.function, client.get_blob_client(name), target.container, etag)
+        if argument is None:
             return False  # deleted or replaced since the listing: the next scan sees what is there now
-        stream = InputStream(
-            data=data,
-            name=f"{target.container}/{name}",
-            uri=blob_client.url,
-            length=len(data),
-            metadata=dict(download.properties.metadata or {}),
-        )
         invocation: Invocation = self.invocations.run(
-            target.function, stream, trigger="blob", source="watcher", subject=name
+            target.function, argument, trigger="blob", source="watcher", subject=name
         )
         now = datetime.now(UTC)
         key = (target.name, target.container, name, etag)

@@ -9,11 +9,10 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from azure.core import MatchConditions
 from azure.core.exceptions import ResourceNotFoundError
-from azure.functions.blob import InputStream
 from azure.functions.timer import TimerRequest
 
+from devhost.blob_binding import trigger_argument
 from devhost.blobs import BlobTarget, BlobWatcher, blob_targets
 from devhost.http import HttpFrontEnd, http_routes
 from devhost.invocations import Invocation, Invocations
@@ -115,16 +114,10 @@ class DevHost:
         fn = self.by_name[name.lower()]
         container, _, blob_name = blob_path.strip("/").partition("/")
         client = self.storage().container(container).get_blob_client(blob_name)
-        download = client.download_blob(match_condition=MatchConditions.IfPresent)
-        data = download.readall()
-        stream = InputStream(
-            data=data,
-            name=f"{container}/{blob_name}",
-            uri=client.url,
-            length=len(data),
-            metadata=dict(download.properties.metadata or {}),
-        )
-        return self.invocations.run(fn, stream, trigger="blob", source="admin", subject=blob_name)
+        argument = trigger_argument(fn, client, container)
+        if argument is None:
+            raise ResourceNotFoundError(f"no blob {blob_path!r}")  # as the host: nothing to run on
+        return self.invocations.run(fn, argument, trigger="blob", source="admin", subject=blob_name)
 
     def _admin(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
         """`POST /admin/functions/{name}` runs a non-HTTP function now and answers 202, as the host does.

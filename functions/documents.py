@@ -11,7 +11,6 @@ from typing import Any
 import azure.functions as func
 
 from shared import context
-from shared.domain.filenames import archive_name, content_disposition
 from shared.domain.timestamps import utc_iso
 from shared.services import bulk_download, withdrawal
 from shared.services.documents import (
@@ -24,8 +23,8 @@ from shared.services.documents import (
 )
 from shared.services.links import Caller, Link, issue_link
 from shared.services.personal_state import state_json
-from web.auth_http import require_advisor
-from web.http import client_address, endpoint, json_response, read_json
+from web.auth_http import require_advisor, require_session
+from web.http import client_address, endpoint, json_response, read_json, redirect
 from web.portal_http import caller_for
 
 bp = func.Blueprint()
@@ -45,7 +44,7 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
     scope = resolve_scope(caller.grants, req.params.get("company") or None)
     query = parse_list_query(_params(req))
     words = search_words(query.q)
-    page = list_documents(ctx.document_index, scope, query, words)
+    page = list_documents(ctx.document_index, scope, query, words, now=ctx.clock.now())
     who = caller.principal
     # The caller's own new/downloaded state: one range read of their partition (SPEC 7).
     downloaded = ctx.doc_state_store.downloaded(who.tid, who.oid, [scope.customer_number]) if page.items else {}
@@ -82,36 +81,35 @@ def link_for(
     )
 
 
-def zip_response(ctx: context.AppContext, caller: Caller, company: Any, raw_ids: Any) -> func.HttpResponse:
-    """Plan within limits, audit every document, then pack: shared by the API and the page."""
-    limits = ctx.zip_limits()
-    ports = ctx.zip_ports()
-    if company is not None and not isinstance(company, str):
-        raise InvalidInput({"company": "invalid"})
-    ids = bulk_download.parse_ids(raw_ids, limits)
-    records = bulk_download.plan(ports, caller, company or None, ids, limits)
+def zip_response(
+    ctx: context.AppContext, caller: Caller, session_id: str, company: Any, raw_ids: Any
+) -> func.HttpResponse:
+    """Build the archive in storage (bounded memory, one per session at a time), then send the
+    browser to a short-lived link to it (303): shared by the API and the page."""
     now = ctx.clock.now()
-    bulk_download.audit_all(ports, caller, records, now)
-    # The Functions Python worker (azure-functions 1.x) sends a response body whole;
-    # the archive is produced chunk by chunk and joined only here.
-    # A document withdrawn or deleted while being packed raises DocumentGone (404).
-    data = b"".join(bulk_download.stream_zip(ports, records, caller.language, now))
-    name = archive_name(records[0].customer_number, now.date().isoformat(), caller.language)
-    return func.HttpResponse(
-        data,
-        status_code=200,
-        mimetype="application/zip",
-        headers={"Content-Disposition": content_disposition(name), "Cache-Control": "no-store"},
+    records, blob_name = bulk_download.build_archive(
+        ctx.zip_ports(), ctx.leases, ctx.archives, caller, session_id, (company, raw_ids), ctx.zip_limits(), now
     )
+    link = bulk_download.archive_link(
+        ctx.link_signer,
+        ctx.storage.container_name("downloads"),
+        blob_name,
+        records,
+        caller,
+        now,
+        ctx.settings.link_ttl_seconds,
+    )
+    return redirect(link.url, status=303, headers={"Cache-Control": "no-store"})
 
 
 @bp.route(route="api/documents/zip", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("POST")
 def zip_api(req: func.HttpRequest) -> func.HttpResponse:
     ctx = context.current()
-    caller = caller_for(req, ctx)  # a POST: the session check includes CSRF
+    session = require_session(req)  # a POST: the session check includes CSRF
+    caller = caller_for(req, ctx, session)
     body = read_json(req, ZIP_BODY_LIMIT)
-    return zip_response(ctx, caller, body.get("company"), body.get("ids"))
+    return zip_response(ctx, caller, session.session_id, body.get("company"), body.get("ids"))
 
 
 @bp.route(route="api/advisor/documents/{doc_id}/withdraw", methods=None, auth_level=func.AuthLevel.ANONYMOUS)

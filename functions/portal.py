@@ -134,4 +134,4 @@ def portal_zip(req: func.HttpRequest) -> func.HttpResponse:
     if not form.get("ids"):  # the button without JavaScript: back to the same page, with a message
         kept = {k: (form.get(k) or [""])[-1] for k in KEPT_PARAMS if k != "cursor"}
         return redirect(_url("/portal", **kept, lang=caller.language, notice="none_selected") + "#notice")
-    return zip_response(ctx, caller, company, form.get("ids") or [])
+    return zip_response(ctx, caller, session.session_id, company, form.get("ids") or [])

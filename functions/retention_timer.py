@@ -22,6 +22,9 @@ def retention(timer: func.TimerRequest) -> None:
     if timer.past_due:
         log.info("retention: running late (past due); catching up")
     report = context.current().sweep()
+    if report.busy:
+        log.info("retention: another run is in progress; skipped")
+        return
     log.info(
         "retention: deleted %d documents (%d companies), failed %d, complete=%s; minimised %s",
         report.documents.total,

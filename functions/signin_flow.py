@@ -3,10 +3,13 @@ the stores from the context, the sign-in use case, and the session cookie."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import azure.functions as func
 
 from shared import context
 from shared.domain.identity import Principal
+from shared.domain.rate_limit import RateLimit, network_key
 from shared.domain.sessions import Session
 from shared.services import sessions as sessions_service
 from web.http import client_address, cookies
@@ -34,10 +37,18 @@ def start_session(req: func.HttpRequest, principal: Principal, language: str, me
     return session, session_cookie(ctx.settings, session.session_id, max_age=max_age)
 
 
+# Refused sign-ins counted per client network and hour (see sessions_service.refuse_login).
+REFUSAL_COUNT = RateLimit("audit.login_refused", 1, timedelta(hours=1))
+
+
 def refuse(req: func.HttpRequest, reason: str) -> None:
     ctx = context.current()
     sessions_service.refuse_login(
-        reason, audit=ctx.audit_log, now=ctx.clock.now(), client=client_address(req, ctx.settings)
+        reason,
+        audit=ctx.audit_log,
+        now=ctx.clock.now(),
+        client=client_address(req, ctx.settings),
+        counted=lambda client: ctx.rate_limiter.count(REFUSAL_COUNT, network_key(client)),
     )
 
 

@@ -27,6 +27,7 @@ _GENERIC: Final = {
     "email_invalid": "Please enter a valid e-mail address, such as anna.muster@company.ch.",
     "email_generic_mailbox": "Please use your personal address, not a shared mailbox such as info@ or hr@.",
     "email_private_domain": "Please use your work address, not a private address such as one at gmail.com.",
+    "email_confusable": "This address mixes alphabets or uses look-alike letters. Please type it in plain letters.",
 }
 _SPECIFIC: Final = {
     ("first_name", "invalid"): "Please use letters, spaces, hyphens and apostrophes only.",

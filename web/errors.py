@@ -13,13 +13,14 @@ from collections.abc import Callable
 from azure.core.exceptions import AzureError
 
 from shared.adapters.identity.unsubscribe_tokens import UnsubscribeNotConfigured
-from shared.domain.access_request import InvalidForm
+from shared.domain.access_request import InvalidForm, Status
 from shared.domain.documents import DocumentGone
 from shared.domain.notifications import PreferenceError
 from shared.domain.rate_limit import RateLimited
+from shared.domain.timestamps import utc_iso
 from shared.services import advisor_company, onboarding
 from shared.services import documents as portal
-from shared.services.bulk_download import ArchiveTooLarge, TooManyDocuments, UnknownDocuments
+from shared.services.bulk_download import ArchiveBusy, ArchiveTooLarge, TooManyDocuments, UnknownDocuments
 from shared.wiring.identity import InvitationsNotConfigured
 from web.problems import (
     BadRequest,
@@ -47,8 +48,23 @@ def _errors(exc: Exception) -> dict[str, str]:
     return dict(errors) if isinstance(errors, dict) else {}
 
 
+def _not_pending(exc: Exception) -> HttpProblem:
+    """A request an advisor already approved says by whom and when (the console shows it)."""
+    req = exc.request if isinstance(exc, onboarding.NotPending) else None
+    if req is not None and req.status == Status.APPROVED:
+        return Conflict(
+            "The request was already approved.",
+            extensions={
+                "code": "already_approved",
+                "approved_by": req.decided_by_name or req.decided_by,
+                "approved_at": utc_iso(req.decided_at) if req.decided_at else None,
+            },
+        )
+    return Conflict("The request is not pending.")
+
+
 def _retry_after(exc: Exception) -> int:
-    return int(exc.retry_after) if isinstance(exc, RateLimited) else 60
+    return int(exc.retry_after) if isinstance(exc, (RateLimited, ArchiveBusy)) else 60
 
 
 TABLE: dict[type[Exception], Translate] = {
@@ -60,12 +76,13 @@ TABLE: dict[type[Exception], Translate] = {
     UnknownDocuments: _unknown_documents,
     TooManyDocuments: lambda exc: ValidationFailed(str(exc), errors={"ids": "too_many"}),
     ArchiveTooLarge: lambda exc: PayloadTooLarge(str(exc)),
+    ArchiveBusy: lambda exc: TooManyRequests(_retry_after(exc), "One download at a time: the last one is being built."),
     portal.InvalidInput: lambda exc: ValidationFailed("Some parameters are not valid.", errors=_errors(exc)),
     portal.BadCursor: lambda _: BadRequest("The paging cursor is not valid; start again from the first page."),
     portal.PortalError: lambda _: HttpProblem(),
     # the advisor's decisions (shared/services/onboarding.py)
     onboarding.NotFoundError: lambda exc: NotFound(f"No such {exc}."),
-    onboarding.NotPending: lambda _: Conflict("The request is not pending."),
+    onboarding.NotPending: _not_pending,
     onboarding.InvalidInput: lambda exc: ValidationFailed("The input is not valid.", errors=_errors(exc)),
     onboarding.EnrolmentRequired: lambda _: Conflict(
         'The company is not enrolled yet; confirm enrolling it with "enrol": true.',

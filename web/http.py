@@ -4,6 +4,7 @@ body reading with limits, cookies and the client address."""
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import logging
 import urllib.parse
@@ -13,6 +14,7 @@ from typing import Any
 
 import azure.functions as func
 
+from shared import context
 from shared.settings import Settings
 from web.error_pages import error_page
 from web.errors import problem_for
@@ -97,6 +99,8 @@ def problem_response(problem: HttpProblem) -> func.HttpResponse:
     }
     if problem.errors:
         body["errors"] = problem.errors
+    for key, value in problem.extensions.items():
+        body.setdefault(key, value)
     return func.HttpResponse(
         json.dumps(body, ensure_ascii=False),
         status_code=problem.status,
@@ -106,8 +110,21 @@ def problem_response(problem: HttpProblem) -> func.HttpResponse:
     )
 
 
-def with_security_headers(resp: func.HttpResponse) -> func.HttpResponse:
-    for name, value in SECURITY_HEADERS.items():
+# Outside local mode every answer tells browsers to use HTTPS only, for a year (the portal is
+# HTTPS-only in Azure; the local dev host is plain HTTP, where HSTS would pin 127.0.0.1).
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def with_security_headers(
+    resp: func.HttpResponse, local_mode: bool = True, blob_origin: str = ""
+) -> func.HttpResponse:
+    """`blob_origin` joins form-action: the bulk-download form's answer is a 303 to a link on the
+    storage account, and browsers hold a form's redirects to form-action too."""
+    headers = SECURITY_HEADERS if local_mode else {**SECURITY_HEADERS, "Strict-Transport-Security": HSTS}
+    if blob_origin:
+        policy = CSP.replace("form-action 'self'", f"form-action 'self' {blob_origin}")
+        headers = {**headers, "Content-Security-Policy": policy}
+    for name, value in headers.items():
         if name not in resp.headers:
             resp.headers[name] = value
     return resp
@@ -122,6 +139,18 @@ def answer_for(req: func.HttpRequest, exc: Exception, where: str) -> func.HttpRe
     elif problem.status >= 500 and not isinstance(exc, HttpProblem):
         log.warning("%s answered %d: %s", where, problem.status, type(exc).__name__)
     return error_page(req, problem) or problem_response(problem)
+
+
+def _edge_facts() -> tuple[bool, str]:
+    """Local mode and the blob endpoint's origin, read from the app's context at answer time
+    (tests and the dev host install their own)."""
+    try:
+        ctx = context.current()
+        parts = urllib.parse.urlsplit(str(ctx.storage.blob_service.url))
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+        return ctx.settings.local_mode, origin
+    except Exception:  # noqa: BLE001 — settings that cannot load: HSTS is the safe default
+        return False, ""
 
 
 def endpoint(*methods: str) -> Callable[[Handler], Handler]:
@@ -141,7 +170,7 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
                 resp = fn(req)
             except Exception as exc:  # noqa: BLE001 - every failure is answered, by the one table
                 resp = answer_for(req, exc, fn.__name__)
-            return with_security_headers(resp)
+            return with_security_headers(resp, *_edge_facts())
 
         return handler
 
@@ -205,11 +234,22 @@ def client_address(req: func.HttpRequest, settings: Settings) -> str:
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     if not parts:
         return "unknown"
-    value = parts[-1]
-    # Azure may append host:port for IPv4.
-    if value.count(":") == 1 and "." in value:
-        value = value.split(":", 1)[0]
-    return value[:64]
+    return bare_address(parts[-1])[:64]
+
+
+def bare_address(value: str) -> str:
+    """The address without a port, in canonical form: `1.2.3.4:5678` and `[2001:db8::1]:443`
+    (Azure appends a port) become `1.2.3.4` and `2001:db8::1`."""
+    host = value.strip()
+    if host.startswith("["):
+        end = host.find("]")
+        host = host[1:end] if end > 0 else host[1:]
+    elif host.count(":") == 1:  # IPv4 with a port; a bare IPv6 address has several colons
+        host = host.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host
 
 
 def query(req: func.HttpRequest, name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 class HttpProblem(Exception):
@@ -18,11 +19,14 @@ class HttpProblem(Exception):
         *,
         errors: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = dict(errors or {})
         self.headers = dict(headers or {})
+        # RFC 9457 extension members (e.g. who already approved a request); never internals.
+        self.extensions = dict(extensions or {})
 
 
 class BadRequest(HttpProblem):

@@ -100,6 +100,9 @@ def run_now(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     ctx = cli_context()
     report = ctx.sweep(max_batches=args.max_batches)
+    if report.busy:
+        print("Another retention run is in progress (the timer or another operator); nothing done.", file=out)
+        return 1
     docs = report.documents
     print(f"Deleted {docs.total} documents in {docs.batches} batches ({'complete' if docs.complete else 'more left'})",
           file=out)

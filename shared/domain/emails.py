@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -17,7 +18,14 @@ DATA: Final = Path(__file__).resolve().parent.parent / "data"
 
 GENERIC_MAILBOX: Final = "email_generic_mailbox"
 PRIVATE_DOMAIN: Final = "email_private_domain"
+CONFUSABLE: Final = "email_confusable"
 
+# Letters of other scripts that look like Latin ones (Unicode's confusables for the scripts an
+# attacker would reach for). A label made only of these and ASCII reads as a Latin word.
+_LOOKALIKES: Final = frozenset(
+    "аеорсухіјѕԁԛԝһӏвкмнтьгпАВЕКМНОРСТУХІЈЅԀԚԜҺӀ"  # Cyrillic
+    "αβεικνορτυχγηωΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"  # Greek
+)
 # A wildcard entry `name.*` stands for `name` under a top-level domain, optionally behind
 # one of these common second levels (hotmail.co.uk, yahoo.com.br).
 _SECOND_LEVELS: Final = frozenset({"co", "com", "net", "org"})
@@ -74,9 +82,40 @@ def is_private_domain(domain: str, policy: EmailPolicy) -> bool:
     return False
 
 
+def _script(char: str) -> str:
+    """The script of a letter by its Unicode name (LATIN, CYRILLIC, GREEK, …); '' otherwise."""
+    if not char.isalpha():
+        return ""
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def is_confusable(email: str) -> bool:
+    """An address that could pass for another: a part (local part or domain label) mixing
+    scripts (`info` with a Cyrillic i, `gmail` with a Cyrillic a), or written wholly in look-alike letters
+    of another script. Accented Latin (`müller@zürich.ch`) and a genuine Cyrillic or Greek
+    address are not confusable."""
+    if email.isascii():
+        return False
+    local, _, domain = email.rpartition("@")
+    for part in [local, *domain.split(".")]:
+        normal = unicodedata.normalize("NFKC", part)
+        scripts = {_script(c) for c in normal} - {""}
+        if len(scripts) > 1:
+            return True
+        if scripts and scripts != {"LATIN"} and all(c.isascii() or c in _LOOKALIKES for c in normal):
+            return True
+        if any(unicodedata.category(c) == "Cf" for c in normal):  # invisible: zero-width joiners
+            return True
+    return False
+
+
 def personal_address_problem(email: str, policy: EmailPolicy | None = None) -> str | None:
-    """The refusal code for a syntactically valid address, or None when it is personal enough."""
+    """The refusal code for a syntactically valid address, or None when it is personal enough.
+    Look-alikes come first: no other rule can be dodged with them."""
     policy = policy or default_policy()
+    if is_confusable(email):
+        return CONFUSABLE
     local, _, domain = email.rpartition("@")
     if is_role_mailbox(local, policy):
         return GENERIC_MAILBOX

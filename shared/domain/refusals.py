@@ -20,6 +20,8 @@ class Reason(StrEnum):
     TOO_LARGE = "too_large"
     UNKNOWN_CUSTOMER = "unknown_customer"
     NOT_ENROLLED = "not_enrolled"
+    WITHDRAWN = "withdrawn"  # an advisor withdrew this very document: it never comes back
+    EXPIRED = "expired"  # this content was filed before and its retention is over
 
 
 class Refused(Exception):

@@ -122,3 +122,4 @@ class SweepReport:
     documents: DocumentSweep
     minimised: dict[str, int]
     errors: dict[str, str] = field(default_factory=dict)
+    busy: bool = False  # another run held the lease: this one did nothing

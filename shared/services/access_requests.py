@@ -28,7 +28,7 @@ from shared.domain.access_request import (
 )
 from shared.domain.companies import Company
 from shared.domain.emails import email_fingerprint
-from shared.domain.rate_limit import RateLimit
+from shared.domain.rate_limit import RateLimit, network_key
 from shared.services.ports import CompanyLookup, Mail, Outbox
 from shared.settings import Settings
 
@@ -98,7 +98,7 @@ def submit(raw: Mapping[str, Any], *, client: str, default_language: str, ports:
     """
     form = validate(raw, default_language=default_language, normalise_email=ports.normalise_email)
     per_client, per_email = limits(ports.settings)
-    ports.limiter.hit(per_client, client)
+    ports.limiter.hit(per_client, network_key(client))  # an IPv6 client counts by its /64
     ports.limiter.hit(per_email, form.email.casefold())
     who = email_fingerprint(form.email)
     if form.honeypot_filled:

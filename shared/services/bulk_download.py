@@ -1,5 +1,6 @@
 """Bulk download: several of the caller's documents as one ZIP, read from blob storage
-chunk by chunk so memory holds one chunk and the archive's bookkeeping, not the documents.
+chunk by chunk and written on (to a blob, shared/adapters/archives.py) as it is produced, so
+memory holds a chunk or two and the archive's bookkeeping, never the documents or the archive.
 
 Limits (count and total bytes, settings) are checked on the index's sizes before any blob
 is read; every document is audited and recorded per document before the archive leaves.
@@ -7,14 +8,18 @@ is read; every document is audited and recorded per document before the archive 
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from shared.domain.audit import AuditEvent
-from shared.domain.documents import DocumentRecord
+from shared.domain.documents import DocumentGone, DocumentRecord
+from shared.domain.filenames import archive_name, content_disposition
+from shared.domain.retention import is_due
 from shared.services.documents import (
     DOC_ID,
     DocumentIndex,
@@ -23,16 +28,20 @@ from shared.services.documents import (
     resolve_scope,
 )
 from shared.services.links import (
-    Audit,
+    CLOCK_SKEW,
+    MAX_TTL_SECONDS,
     Caller,
     DownloadMarker,
+    Link,
     LinkRecorder,
     Nameable,
+    Signer,
     TypeName,
     file_name,
     mark_downloaded,
     received,
 )
+from shared.services.ports import Audit, Leases
 
 
 class TooManyDocuments(PortalError):
@@ -49,6 +58,27 @@ class UnknownDocuments(PortalError):
     def __init__(self, ids: Sequence[str]) -> None:
         super().__init__(f"{len(ids)} unknown document(s)")
         self.ids = list(ids)
+
+
+class ArchiveBusy(PortalError):
+    """The session's previous archive is still being built: one at a time (429)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("one archive at a time per session")
+        self.retry_after = retry_after
+
+
+class ArchiveStore(Protocol):
+    """Where archives are built (container `downloads`), written as they are produced."""
+
+    def write(self, blob_name: str, pieces: Iterable[bytes]) -> int: ...
+
+    def delete(self, blob_name: str) -> None: ...
+
+
+# One archive at a time per session; the lease outlives any build (the HTTP front end gives up
+# after 230 s) and is given back as soon as the archive is stored.
+ZIP_LEASE_FOR = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -80,15 +110,21 @@ def parse_ids(raw: Any, limits: ZipLimits) -> list[str]:
 
 
 def plan(
-    ports: ZipPorts, caller: Caller, company: str | None, ids: list[str], limits: ZipLimits
+    ports: ZipPorts, caller: Caller, company: str | None, ids: list[str], limits: ZipLimits, now: datetime
 ) -> list[DocumentRecord]:
-    """The records to pack, or a typed refusal; nothing is read or audited yet."""
+    """The records to pack, or a typed refusal; nothing is read or audited yet. A document
+    past its deletion time is unknown, as everywhere a customer reads (SPEC 2)."""
     scope = resolve_scope(caller.grants, company)
     records: list[DocumentRecord] = []
     unknown: list[str] = []
     for doc_id in ids:
         record = ports.index.get(scope.customer_number, doc_id) if DOC_ID.fullmatch(doc_id) else None
-        if record is None or record.customer_number != scope.customer_number or record.line not in scope.lines:
+        if (
+            record is None
+            or record.customer_number != scope.customer_number
+            or record.line not in scope.lines
+            or is_due(record.deletes_at, now)
+        ):
             unknown.append(doc_id)
         else:
             records.append(record)
@@ -100,8 +136,10 @@ def plan(
 
 
 def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[DocumentRecord], now: datetime) -> None:
-    for record in records:
-        ports.audit.append(
+    """One audit append for the whole archive (a 200-document ZIP is one block of the log,
+    not 200), then the per-document delivery records."""
+    ports.audit.append_many(
+        [
             AuditEvent(
                 action="zip.document",
                 at=now,
@@ -111,7 +149,10 @@ def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[DocumentRecord]
                 customer_number=record.customer_number,
                 details={"line": record.line, "documents_in_archive": len(records)},
             )
-        )
+            for record in records
+        ]
+    )
+    for record in records:
         ports.links.record(received(record, "zip", now, None, caller))
     mark_downloaded(ports.states, caller, records, now, "zip")
 
@@ -172,3 +213,61 @@ def stream_zip(ports: ZipPorts, records: Sequence[Packable], lang: str, when: da
                         yield sink.drain()
             yield sink.drain()
     yield sink.drain()
+
+
+def build_archive(
+    ports: ZipPorts,
+    leases: Leases,
+    archives: ArchiveStore,
+    caller: Caller,
+    session_id: str,
+    request: tuple[Any, Any],
+    limits: ZipLimits,
+    now: datetime,
+) -> tuple[list[DocumentRecord], str]:
+    """Plan within limits, audit every document, write the archive into storage as it is
+    produced: the records and the archive's blob name. Memory holds a block, never the archive.
+
+    `request` is (company, ids) as the caller sent them. One build per session at a time:
+    a second one while the first holds the lease raises ArchiveBusy with the lease's rest.
+    A document withdrawn or deleted while being packed raises DocumentGone; the partial
+    archive goes.
+    """
+    gate, holder = f"zip:{session_id}", uuid.uuid4().hex
+    if leases.acquire(gate, holder, now, ZIP_LEASE_FOR) is None:
+        until = leases.held_until(gate) or now + ZIP_LEASE_FOR
+        raise ArchiveBusy(int((until - now).total_seconds()) + 1)
+    try:
+        company, raw_ids = request
+        if company is not None and not isinstance(company, str):
+            raise InvalidInput({"company": "invalid"})
+        ids = parse_ids(raw_ids, limits)
+        records = plan(ports, caller, company or None, ids, limits, now)
+        audit_all(ports, caller, records, now)
+        blob_name = f"{hashlib.sha256(session_id.encode()).hexdigest()[:16]}/{holder}.zip"
+        try:
+            archives.write(blob_name, stream_zip(ports, records, caller.language, now))
+        except DocumentGone:
+            archives.delete(blob_name)
+            raise
+    finally:
+        leases.release(gate, holder)
+    return records, blob_name
+
+
+def archive_link(
+    signer: Signer, container: str, blob_name: str, records: Sequence[DocumentRecord], caller: Caller, now: datetime,
+    ttl_seconds: int,
+) -> Link:
+    """A short-lived read-only link to a built archive, named for the company and the day."""
+    name = archive_name(records[0].customer_number, now.date().isoformat(), caller.language)
+    expires = now + timedelta(seconds=max(1, min(ttl_seconds, MAX_TTL_SECONDS)))
+    signed = signer.sign(
+        container,
+        blob_name,
+        starts_at=now - CLOCK_SKEW,
+        expires_at=expires,
+        content_type="application/zip",
+        content_disposition=content_disposition(name),
+    )
+    return Link(url=signed.url, expires_at=expires, doc_id="")

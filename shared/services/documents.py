@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from shared.domain.documents import DocumentRecord
 from shared.domain.identity import Grant, GrantStatus
 from shared.domain.lines import DOC_TYPES, LINES, canonical_line
+from shared.domain.retention import is_due
 from shared.domain.search import query_dates, query_words
 from shared.domain.timestamps import utc_iso
 
@@ -215,11 +216,13 @@ def date_window(query: ListQuery) -> tuple[date | None, date | None]:
 
 
 def list_documents(
-    index: DocumentIndex, scope: Scope, query: ListQuery, words: Sequence[str] = ()
+    index: DocumentIndex, scope: Scope, query: ListQuery, words: Sequence[str] = (), *, now: datetime
 ) -> Page:
     """One page of the scope's documents, newest `doc_date` first (the index keeps the order).
 
     `words` are the normalised search words (search_words); empty means list.
+    A document past `deletes_at` is left out even before the sweep removed it (SPEC 2), so a
+    page may hold fewer items than asked for; the cursor still continues after it.
     """
     lines = scope.lines if query.lines is None else tuple(x for x in query.lines if x in scope.lines)
     if not lines:
@@ -241,7 +244,10 @@ def list_documents(
     except ValueError as exc:  # the index refuses a cursor it did not issue
         raise BadCursor(str(exc)) from exc
     # Defence in depth: whatever the index returns, only the scope's documents leave here.
-    visible = [r for r in items if r.customer_number == scope.customer_number and r.line in lines]
+    visible = [
+        r for r in items
+        if r.customer_number == scope.customer_number and r.line in lines and not is_due(r.deletes_at, now)
+    ]
     return Page(visible, cursor)
 
 
@@ -263,11 +269,11 @@ def item_json(record: DocumentRecord) -> dict[str, Any]:
 
 
 def find_visible(
-    index: DocumentIndex, grants: Iterable[Grant], doc_id: str, company: str | None = None
+    index: DocumentIndex, grants: Iterable[Grant], doc_id: str, company: str | None = None, *, now: datetime
 ) -> DocumentRecord:
     """The document if one of the caller's companies holds it in a granted line, else raise.
 
-    The same DocumentNotFound for a missing and a foreign document (SPEC 5).
+    The same DocumentNotFound for a missing, a foreign and an expired document (SPEC 2, 5).
     """
     granted = scopes(grants)
     if not granted:
@@ -281,5 +287,7 @@ def find_visible(
             continue
         record = index.get(customer_number, doc_id)
         if record is not None and record.customer_number == customer_number and record.line in lines:
+            if is_due(record.deletes_at, now):
+                break  # past its deletion time: gone for the customer, whether swept or not
             return record
     raise DocumentNotFound(doc_id)

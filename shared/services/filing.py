@@ -7,6 +7,10 @@ The order of writes is what makes a crash harmless:
 A crash after any step leaves the incoming blob in place, and every step repeats safely,
 so the host's retry or the refile timer completes the work; nothing is filed twice
 because doc_id is derived from the name and the content.
+
+The claim also remembers the document's end: content an advisor withdrew is quarantined as
+`withdrawn`, content whose retention is over as `expired` (never filed again with its old
+`published_at`), however it arrives again (refile timer, redelivered event, same bytes).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from shared.clock import Clock
-from shared.domain.claims import Claim, ClaimBusy
+from shared.domain.claims import Claim, ClaimBusy, ClaimEnded, content_expired
 from shared.domain.documents import DocumentRecord
 from shared.domain.filing import Candidate, run_checks
 from shared.domain.incoming import (
@@ -152,12 +156,19 @@ class FilingService:
         digest = content_sha256(content)
         document_id = doc_id(parsed, digest)
         owner = uuid.uuid4().hex
+        now = self.clock.now()
         try:
-            claim = self.claims.claim(parsed.customer_number, document_id, owner, self.clock.now())
+            claim = self.claims.claim(parsed.customer_number, document_id, owner, now)
+        except ClaimEnded:
+            return self._quarantine(blob, Refused(Reason.WITHDRAWN, "an advisor withdrew this document"))
         except ClaimBusy:
             if self.index.get(parsed.customer_number, document_id) is not None:
                 return self._duplicate(blob, document_id)
             return self._done(FilingResult(Outcome.IN_PROGRESS, blob.name, document_id, trail=("checked",)))
+        if not claim.fresh and content_expired(claim, self.retention_days, now):
+            self.claims.release(claim)
+            detail = f"filed {claim.published_at:%Y-%m-%d}; its retention period is over"
+            return self._quarantine(blob, Refused(Reason.EXPIRED, detail))
         if not claim.fresh and self.index.get(parsed.customer_number, document_id) is not None:
             return self._duplicate(blob, document_id)  # filed before: only the incoming copy is left
         trail = ["checked", "claimed"]

@@ -142,7 +142,7 @@ def issue_link(
 ) -> Link:
     """Sign, then audit and record (side by side): a link is never handed out without its
     trace. `inline` opens the PDF in the browser's viewer and is audited (and recorded) as a view."""
-    record = find_visible(ports.index, caller.grants, doc_id, company)
+    record = find_visible(ports.index, caller.grants, doc_id, company, now=now)
     ttl = timedelta(seconds=max(1, min(ttl_seconds, MAX_TTL_SECONDS)))
     expires = now + ttl
     signed = ports.signer.sign(

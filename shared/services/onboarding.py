@@ -3,17 +3,21 @@ end a company's digital service. Every decision and grant change is audited.
 
 Order of an approval, and why:
 1. the request moves `pending → approved` with one ETag-conditional write — this claims
-   it, so two advisors clicking at once yield one invitation and a 409;
+   it, so two advisors clicking at once yield one invitation and a 409 that says who
+   approved it and when. An approval still running is not an interrupted one: only an
+   approval without a grant older than APPROVAL_LEASE may be finished by a second click
+   (its claim is conditional too);
 2. the invitation (Graph, or the local directory) returns the person's oid; if it fails
    the request goes back to `pending` and nothing else happened;
-3. the grant is written `invited` for (tid, oid) — never for the e-mail;
+3. the grant is written `invited` for (tid, oid) — never for the e-mail — under an id derived
+   from the request id, so however often step 3 runs there is one grant;
 4. the welcome mail goes to the outbox with a dedupe key, so a retry mails once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.access_request import AccessRequest, StaleAccessRequest, Status
@@ -25,6 +29,9 @@ from shared.domain.lines import parse_lines
 from shared.services.ports import Audit, Companies, Grants, Inviter, MailRenderer, Outbox
 
 MAX_REASON = 500
+# How long an approval may be in flight (claim → invitation → grant) before a second click
+# may take it for an interrupted one and finish it. Graph answers within seconds.
+APPROVAL_LEASE = timedelta(minutes=5)
 
 
 class OnboardingError(Exception):
@@ -36,7 +43,12 @@ class NotFoundError(OnboardingError):
 
 
 class NotPending(OnboardingError):
-    """The request is not `pending` (already decided, or not verified yet)."""
+    """The request is not `pending` (already decided, or not verified yet); carries the
+    request as stored when it was decided, so the answer can say by whom and when."""
+
+    def __init__(self, status: str, request: AccessRequest | None = None) -> None:
+        super().__init__(status)
+        self.request = request
 
 
 class InvalidInput(OnboardingError):
@@ -66,7 +78,7 @@ class Onboarding:
     render_mail: MailRenderer
     portal_url: str
     now: datetime
-    new_grant_id: Any  # Callable[[str], str]
+    new_grant_id: Any  # Callable[[str, str], str]: (customer number, request id or "") -> grant id
     client: str = ""
     insurer_name: str = ""
     threshold_chf: int = 0
@@ -106,7 +118,7 @@ class Onboarding:
         request_id: str = "",
     ) -> Grant:
         grant = Grant(
-            grant_id=self.new_grant_id(customer_number),
+            grant_id=self.new_grant_id(customer_number, request_id),
             tid=self.inviter.tenant,
             oid=oid,
             email=email,
@@ -138,13 +150,15 @@ class Onboarding:
         if req is None:
             raise NotFoundError("request")
         if req.status != Status.PENDING and not self._interrupted(req):
-            raise NotPending(str(req.status))
+            raise NotPending(str(req.status), req)
         chosen = _choose_lines(req.lines, lines)
         company = self.companies.get(req.customer_number)
         if company is None:
             raise InvalidInput({"customer_number": "company_unknown"})
         if not company.eligible(self.threshold_chf):
             raise InvalidInput({"customer_number": "below_threshold"})
+        if any(line not in company.lines for line in chosen):
+            raise InvalidInput({"lines": "not_on_contract"})  # as the third-party path refuses them
         if not company.enrolled and not enrol:
             raise EnrolmentRequired(req.customer_number)
         try:
@@ -158,7 +172,7 @@ class Onboarding:
                 )
             )
         except StaleAccessRequest as exc:
-            raise NotPending("changed") from exc
+            raise NotPending("changed", self.requests.get(request_id)) from exc
         try:
             oid = self._invite(req.email, req.language, req.full_name)
         except DirectoryUnavailable:
@@ -190,10 +204,13 @@ class Onboarding:
         return grant
 
     def _interrupted(self, req: AccessRequest) -> bool:
-        """Approved, yet no grant came of it (a crash between steps 1 and 3): approving again
-        finishes the job. The claim below is still conditional, the invitation is idempotent in
-        Graph and the welcome mail is deduplicated by the request id."""
+        """Approved longer than APPROVAL_LEASE ago, yet no grant came of it (a crash between
+        steps 1 and 3): approving again finishes the job. A younger approval is still running
+        and must not be run twice. The claim below is still conditional, the grant id comes
+        from the request id and the welcome mail is deduplicated by the request id."""
         if req.status != Status.APPROVED:
+            return False
+        if req.decided_at is not None and self.now - req.decided_at < APPROVAL_LEASE:
             return False
         return not any(g.request_id == req.request_id for g in self.grants.for_company(req.customer_number))
 

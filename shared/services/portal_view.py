@@ -101,7 +101,7 @@ def build_view(
         query = ListQuery(query.lines, None, query.date_from, query.date_to, query.q, query.limit, query.cursor)
         view.filters["type"] = ""
     try:
-        page = list_documents(index, scope, query, words)
+        page = list_documents(index, scope, query, words, now=now)
     except BadCursor:
         view.errors = {"cursor": "invalid"}
         return view

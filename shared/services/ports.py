@@ -6,7 +6,7 @@ beside it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from shared.domain.audit import AuditEvent
@@ -40,6 +40,23 @@ class Audit(Protocol):
     action may stand without its audit record)."""
 
     def append(self, event: AuditEvent) -> None: ...
+
+    def append_many(self, events: Sequence[AuditEvent]) -> None:
+        """Events that belong together (a ZIP, a retention batch), written as one append: one
+        block of the log, so a busy day does not reach the blob's block limit."""
+        ...
+
+
+class Leases(Protocol):
+    """Named leases, one holder at a time across instances (a retention run, a ZIP per session)."""
+
+    def acquire(self, name: str, holder: str, now: datetime, duration: timedelta) -> datetime | None:
+        """Take the lease: when it ends, or None while another holder has it."""
+        ...
+
+    def held_until(self, name: str) -> datetime | None: ...
+
+    def release(self, name: str, holder: str) -> None: ...
 
 
 class Inviter(Protocol):

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from shared.clock import Clock
@@ -27,13 +28,16 @@ from shared.domain.retention import (
     is_due,
 )
 from shared.services.minimisation import minimise
-from shared.services.ports import Audit
+from shared.services.ports import Audit, Leases
 
 log = logging.getLogger("portal.retention")
 
 # Documents deleted at once within a batch by the timer: storage round trips dominate, and
 # each document's steps stay in order on its own thread.
 RETENTION_WORKERS = 4
+# One run at a time (timer, CLI, a redelivered timer): longer than a run's time budget.
+RUN_LEASE = "retention.run"
+RUN_LEASE_FOR = timedelta(minutes=15)
 
 
 class ExpiryIndex(Protocol):
@@ -75,14 +79,62 @@ def delete_document(
     record: DocumentRecord, now: datetime, index: ExpiryIndex, blobs: BlobDeleter, audit: Audit
 ) -> None:
     """Run the steps for one document in ORDER; each is safe to repeat after a crash."""
-    steps: dict[Step, Callable[[], None]] = {
-        Step.UNLIST: lambda: index.unlist(record),
-        Step.BLOB: lambda: blobs.delete(record.blob_name),
-        Step.AUDIT: lambda: audit.append(_audit_event(record, now)),
-        Step.FORGET: lambda: index.forget(record),
+    error = delete_batch([record], now, index, blobs, audit)[record.doc_id]
+    if error is not None:
+        raise error
+
+
+def delete_batch(
+    records: Sequence[DocumentRecord],
+    now: datetime,
+    index: ExpiryIndex,
+    blobs: BlobDeleter,
+    audit: Audit,
+    workers: int = 1,
+) -> dict[str, Exception | None]:
+    """Every document's steps in ORDER, with the batch's audit records in one append.
+
+    Each document still passes its steps in ORDER (the crash argument is per document); only
+    the AUDIT step is shared: one block for the batch instead of one per document, so a
+    sweep after a bulk publishing day does not fill the audit log. A failed audit append
+    fails every document that waited for it (the next run repeats them; nothing is lost).
+    """
+    steps: dict[Step, Callable[[DocumentRecord], None]] = {
+        Step.UNLIST: index.unlist,
+        Step.BLOB: lambda r: blobs.delete(r.blob_name),
+        Step.FORGET: index.forget,
     }
-    for step in ORDER:
-        steps[step]()
+    cut = ORDER.index(Step.AUDIT)
+    errors: dict[str, Exception | None] = {r.doc_id: None for r in records}
+
+    def phase(todo: Sequence[DocumentRecord], part: Sequence[Step]) -> None:
+        def one(record: DocumentRecord) -> Exception | None:
+            try:
+                for step in part:
+                    steps[step](record)
+            except Exception as exc:  # noqa: BLE001 — one document's storage error must not stop the rest
+                return exc
+            return None
+
+        if workers > 1 and len(todo) > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                outcomes = list(pool.map(one, todo))
+        else:
+            outcomes = [one(record) for record in todo]
+        for record, error in zip(todo, outcomes, strict=True):
+            errors[record.doc_id] = error
+
+    phase(records, ORDER[:cut])
+    ready = [r for r in records if errors[r.doc_id] is None]
+    if ready:
+        try:
+            audit.append_many([_audit_event(r, now) for r in ready])
+        except Exception as exc:  # noqa: BLE001 — reported per document below
+            for record in ready:
+                errors[record.doc_id] = exc
+            ready = []
+    phase(ready, ORDER[cut + 1 :])
+    return errors
 
 
 def sweep_documents(
@@ -116,19 +168,9 @@ def sweep_documents(
         result.batches += 1
         due = [r for r in batch if is_due(r.deletes_at, now)]  # the index filters already; never trust one check
 
-        def one(record: DocumentRecord) -> Exception | None:
-            try:
-                delete_document(record, now, index, blobs, audit)
-            except Exception as exc:  # noqa: BLE001 — one document's storage error must not stop the rest
-                return exc
-            return None
-
-        if workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                outcomes = list(pool.map(one, due))
-        else:
-            outcomes = [one(record) for record in due]
-        for record, error in zip(due, outcomes, strict=True):
+        errors = delete_batch(due, now, index, blobs, audit, workers)
+        for record in due:
+            error = errors[record.doc_id]
             if error is not None:
                 result.failed[record.doc_id] = type(error).__name__
                 log.warning("retention: document %s failed (%s)", record.doc_id, type(error).__name__)
@@ -167,3 +209,20 @@ def run_sweep(
     documents = sweep_documents(index, blobs, audit, clock, batch_size=batch_size, **bounds)
     minimised = minimise(rules, clock.now(), audit)
     return SweepReport(documents=documents, minimised=minimised)
+
+
+def sweep_alone(leases: Leases, now: datetime, run: Callable[[], SweepReport]) -> SweepReport:
+    """The whole daily run, one at a time (timer, CLI and benchmark share it).
+
+    Runs hold a lease so that a CLI run and the timer never work on the same documents at
+    once (each would audit the same deletion); the one that finds the lease taken does
+    nothing and says so (`busy`). A crashed run's lease ends by itself after RUN_LEASE_FOR.
+    """
+    holder = uuid.uuid4().hex
+    if leases.acquire(RUN_LEASE, holder, now, RUN_LEASE_FOR) is None:
+        log.info("retention: another run holds the lease; this one does nothing")
+        return SweepReport(documents=DocumentSweep(complete=False), minimised={}, busy=True)
+    try:
+        return run()
+    finally:
+        leases.release(RUN_LEASE, holder)

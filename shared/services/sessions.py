@@ -6,11 +6,13 @@ active; everything is audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from shared.domain.audit import AuditEvent
 from shared.domain.identity import Grant, GrantStatus, Principal
+from shared.domain.rate_limit import count_is_logged
 from shared.domain.sessions import Session
 from shared.services.ports import Audit, Grants, Sessions
 from shared.settings import Settings
@@ -87,9 +89,33 @@ def sign_out(session: Session, *, sessions: Sessions, audit: Audit, now: datetim
     audit.append(AuditEvent(action="logout", at=now, actor=session.principal.actor, client=client))
 
 
-def refuse_login(reason: str, *, audit: Audit, now: datetime, client: str, actor: str = "anonymous") -> None:
-    """Record a refused login (never the token or the e-mail)."""
-    audit.append(AuditEvent(action="login.refused", at=now, actor=actor, client=client, details={"reason": reason}))
+# Refusals from one client per hour written one by one; after that only every power of ten.
+REFUSALS_LOGGED_INDIVIDUALLY = 10
+
+
+def refuse_login(
+    reason: str,
+    *,
+    audit: Audit,
+    now: datetime,
+    client: str,
+    counted: Callable[[str], int] | None = None,
+    actor: str = "anonymous",
+) -> None:
+    """Record a refused login (never the token or the e-mail).
+
+    Anyone can cause a refusal without a session, so refusals are counted per client network
+    (`counted` returns this client's count in the current window) and only the first few and
+    then every power of ten are written, each with the count: a flood of callbacks costs the
+    audit log a handful of records, and so can never crowd out other people's events.
+    """
+    count = counted(client) if counted is not None else 1
+    if not count_is_logged(count, REFUSALS_LOGGED_INDIVIDUALLY):
+        return
+    details: dict[str, object] = {"reason": reason}
+    if count > REFUSALS_LOGGED_INDIVIDUALLY:
+        details["count"] = count
+    audit.append(AuditEvent(action="login.refused", at=now, actor=actor, client=client, details=details))
 
 
 def lifetimes(settings: Settings) -> tuple[timedelta, timedelta]:

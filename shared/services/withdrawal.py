@@ -1,6 +1,10 @@
 """Withdrawing a misfiled document: the advisor takes it off the portal (blob and index)
 and learns who already received it, since links issued before cannot be called back —
-deleting the blob is what makes them dead."""
+deleting the blob is what makes them dead.
+
+Withdrawn stays withdrawn (SPEC 2): the filing claim is marked first, so filing quarantines
+the same content as `withdrawn` from then on, and a copy still waiting in `incoming` (a
+filing that crashed before its last step) is deleted with the document."""
 
 from __future__ import annotations
 
@@ -35,6 +39,10 @@ class WithdrawalPorts:
     delete_blob: Callable[[str], None]
     audit: Audit
     links: IssuedLinks
+    # Marks the document's filing claim withdrawn (record, now), before anything is deleted.
+    end_claim: Callable[[DocumentRecord, datetime], None]
+    # Deletes the same content still waiting in `incoming` under the record's source name.
+    discard_incoming: Callable[[DocumentRecord], bool]
     # Finds a document by id alone when the advisor did not name the company.
     locate: Callable[[str], DocumentRecord | None] | None = None
 
@@ -85,8 +93,9 @@ def withdraw(
     now: datetime,
     client: str,
 ) -> WithdrawalResult:
-    """Blob first, then the index entry: a crash in between leaves an index entry whose
-    blob is gone (a link to it fails), never a listed-but-hidden blob; repeating finishes."""
+    """Claim marked first (nothing can file it again), then the blob, then the index entry: a
+    crash in between leaves an index entry whose blob is gone (a link to it fails), never a
+    listed-but-hidden blob; repeating finishes. Then the incoming copy, if one waits."""
     if not DOC_ID.fullmatch(doc_id):
         raise DocumentNotFound(doc_id)
     if request.customer_number:
@@ -97,8 +106,10 @@ def withdraw(
         raise InvalidInput({"customer_number": "required"})
     if record is None:
         raise DocumentNotFound(doc_id)
+    ports.end_claim(record, now)
     ports.delete_blob(record.blob_name)
     ports.index.delete(record)
+    incoming_copy = ports.discard_incoming(record)
     issued = ports.links.for_document(record.customer_number, record.doc_id)
     ports.audit.append(
         AuditEvent(
@@ -108,7 +119,12 @@ def withdraw(
             client=client,
             target=record.doc_id,
             customer_number=record.customer_number,
-            details={"line": record.line, "reason": request.reason, "links_issued": len(issued)},
+            details={
+                "line": record.line,
+                "reason": request.reason,
+                "links_issued": len(issued),
+                "incoming_copy_deleted": incoming_copy,
+            },
         )
     )
     return WithdrawalResult(record.doc_id, record.customer_number, record.line, issued)

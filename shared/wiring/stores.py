@@ -14,6 +14,7 @@ from shared.wiring.root import Root
 if TYPE_CHECKING:
     from shared.adapters.identity.auth_flows import FlowStore
     from shared.adapters.storage.access_requests import AccessRequestStore, VerifyTokenStore
+    from shared.adapters.storage.archives import Archives
     from shared.adapters.storage.audit import AuditLog
     from shared.adapters.storage.companies import CompanyStore
     from shared.adapters.storage.doc_state import DocStateStore
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from shared.adapters.storage.filing_claims import ClaimStore
     from shared.adapters.storage.grants import GrantStore
     from shared.adapters.storage.index import DocumentIndex
+    from shared.adapters.storage.leases import Leases
     from shared.adapters.storage.link_log import LinkLog
     from shared.adapters.storage.outbox import OutboxStore
     from shared.adapters.storage.preferences import PreferenceStore
@@ -55,6 +57,13 @@ class Stores(Root):
         from shared.adapters.storage.audit import AuditLog
 
         return AuditLog(self.storage.container("audit"))
+
+    @cached_property
+    def archives(self) -> Archives:
+        """Bulk-download archives, built in container `downloads` and linked."""
+        from shared.adapters.storage.archives import Archives
+
+        return Archives(self.storage.container("downloads"))
 
     @cached_property
     def document_index(self) -> DocumentIndex:
@@ -112,6 +121,13 @@ class Stores(Root):
         from shared.adapters.storage.rate_limits import RateLimiter
 
         return RateLimiter(self.storage.table("ratelimits"), self.clock)
+
+    @cached_property
+    def leases(self) -> Leases:
+        """Leases share Table `ratelimits` (partition `lease`) and its minimisation rule."""
+        from shared.adapters.storage.leases import Leases
+
+        return Leases(self.storage.table("ratelimits"))
 
     @cached_property
     def outbox_store(self) -> OutboxStore:

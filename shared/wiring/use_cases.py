@@ -173,6 +173,12 @@ class UseCases(Identity):
             delete_blob=self.document_blobs.delete,
             audit=self.audit_log,
             links=self.link_log,
+            end_claim=lambda record, now: self.claim_store.end_withdrawn(
+                record.customer_number, record.doc_id, record.published_at, now
+            ),
+            discard_incoming=lambda record: self.incoming_blobs.discard_copy(
+                record.source_name, record.content_sha256, self.settings.max_document_bytes
+            ),
             locate=self.document_index.find,
         )
 
@@ -194,21 +200,28 @@ class UseCases(Identity):
             audit=self.audit_log,
             doc_states=self.doc_state_store,
             choices=self.preference_store,
+            archives=self.archives,
+            claims=self.claim_store,
         )
 
     def sweep(self, **bounds: Any) -> SweepReport:
-        """The whole daily run (timer, CLI and benchmark share it)."""
-        from shared.services.retention_sweep import RETENTION_WORKERS, run_sweep
+        """The whole daily run (timer, CLI and benchmark share it), one at a time: `busy` when
+        another run holds the lease."""
+        from shared.services.retention_sweep import RETENTION_WORKERS, run_sweep, sweep_alone
 
         bounds.setdefault("workers", RETENTION_WORKERS)
-        return run_sweep(
-            self.document_index,
-            self.document_blobs,
-            self.audit_log,
-            self.clock,
-            self.retention_rules(),
-            batch_size=self.settings.retention_batch_size,
-            **bounds,
+        return sweep_alone(
+            self.leases,
+            self.clock.now(),
+            lambda: run_sweep(
+                self.document_index,
+                self.document_blobs,
+                self.audit_log,
+                self.clock,
+                self.retention_rules(),
+                batch_size=self.settings.retention_batch_size,
+                **bounds,
+            ),
         )
 
     def quarantine_summary(self) -> SummaryResult:

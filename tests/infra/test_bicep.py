@@ -49,7 +49,7 @@ def test_storage_account_hardening() -> None:
 def test_containers_and_tables() -> None:
     tree = parse("modules/storage.bicep")
     names = {config(tree, r).get("name") for r in tree["resources"]}
-    assert {"incoming", "documents", "quarantine", "audit", "deploymentpackage"} <= names
+    assert {"incoming", "documents", "quarantine", "audit", "downloads", "deploymentpackage"} <= names
     main = (BICEP / "main.bicep").read_text()
     for table in TABLES:
         if table.startswith("dev"):
@@ -88,6 +88,13 @@ def test_lifecycle_backstop_deletes_documents_after_retention() -> None:
     assert parse("main.bicep")["parameters"]["backstopMarginDays"]["default"] >= 1
 
 
+def test_zip_archives_are_cleaned_up_after_a_day_at_most() -> None:
+    rules = config(parse("modules/storage.bicep"), "lifecycle")["properties"]["policy"]["rules"]
+    cleanup = next(rule for rule in rules if rule["name"] == "downloads-cleanup")
+    assert cleanup["definition"]["filters"]["prefixMatch"] == ["downloads/"]
+    assert cleanup["definition"]["actions"]["baseBlob"]["delete"] == {"daysAfterCreationGreaterThan": 1}
+
+
 def test_function_app_identity_and_runtime() -> None:
     site = config(parse("modules/functionapp.bicep"), "site")
     assert site["identity"]["type"] == "SystemAssigned"
@@ -115,7 +122,7 @@ def test_blob_roles_are_scoped_to_containers() -> None:
     code package are not everyone's), and operators get data roles only when a group is named."""
     tree = parse("modules/roles.bicep")
     variables = (BICEP / "modules" / "roles.bicep").read_text()
-    assert "var dataContainers = [ 'incoming', 'documents', 'quarantine', 'audit' ]" in variables
+    assert "var dataContainers = [ 'incoming', 'documents', 'quarantine', 'audit', 'downloads' ]" in variables
     assert "var hostContainers = [ 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'deploymentpackage' ]" in variables
     account = config(tree, "appAccount")
     assert account["scope"] == "storage"

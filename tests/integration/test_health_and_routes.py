@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from devhost.routes import is_reserved
+from shared.context import AppContext
 from tests.support.client import Client, fresh_app
 
 
@@ -12,6 +13,15 @@ def test_health_answers_ok_when_storage_answers(http: Client) -> None:
     assert resp.json() == {"status": "ok"}
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+
+
+def test_hsts_outside_local_mode_only(http: Client, ctx: AppContext) -> None:
+    """GIVEN the app in Azure (not local mode) THEN every answer, errors included, carries HSTS;
+    the local dev host (plain HTTP on 127.0.0.1) never pins HTTPS."""
+    assert "Strict-Transport-Security" not in http.get("/api/health").headers
+    ctx.settings = ctx.settings.with_overrides(local_mode=False)
+    for resp in (http.get("/api/health"), http.get("/api/no/such/thing"), http.delete("/api/health")):
+        assert resp.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_wrong_method_is_405_problem_with_allow(http: Client) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import time
+import urllib.parse
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,3 +104,14 @@ def file_document(
     record = ctx.document_index.get(customer_number, result.doc_id)
     assert record is not None
     return record
+
+
+def archive_behind(ctx: AppContext, resp: Any) -> tuple[zipfile.ZipFile, dict[str, str]]:
+    """The ZIP a 303 from the bulk download points at, read from `downloads` directly (Azurite
+    checks a SAS against real time and the test clock is elsewhere), and the link's query."""
+    assert resp.status_code == 303, resp.text
+    url = urllib.parse.urlsplit(resp.headers["Location"])
+    container = ctx.storage.container_name("downloads")
+    name = urllib.parse.unquote(url.path).split(f"/{container}/", 1)[1]
+    data = ctx.storage.container("downloads").download_blob(name).readall()
+    return zipfile.ZipFile(io.BytesIO(data)), dict(urllib.parse.parse_qsl(url.query))

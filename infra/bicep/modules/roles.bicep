@@ -22,7 +22,7 @@ var roles = {
 }
 
 // The app's data: read, write, delete (no ACL management, so Contributor, not Owner).
-var dataContainers = [ 'incoming', 'documents', 'quarantine', 'audit' ]
+var dataContainers = [ 'incoming', 'documents', 'quarantine', 'audit', 'downloads' ]
 // The Functions host (identity-based AzureWebJobsStorage) and the Flex package pull: Owner,
 // as the Functions documentation asks of the host's storage connection.
 var hostContainers = [ 'azure-webjobs-hosts', 'azure-webjobs-secrets', 'deploymentpackage' ]

@@ -149,6 +149,14 @@ resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/conta
   }
 }
 
+// Bulk-download archives, built here so no instance holds one in memory (shared/adapters/archives.py);
+// the app removes them after an hour, the lifecycle rule `downloads-cleanup` after a day.
+resource downloads 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'downloads'
+  properties: { publicAccess: 'None' }
+}
+
 resource deploymentPackage 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: 'deploymentpackage'
@@ -220,6 +228,24 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               baseBlob: {
                 delete: {
                   daysAfterCreationGreaterThan: quarantineTtlDays + backstopMarginDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'downloads-cleanup'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ 'downloads/' ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: 1
                 }
               }
             }

@@ -21,7 +21,7 @@ from shared.settings import Settings
 # Set here, where every Azure client of the app, the CLI and the dev host is built.
 logging.getLogger("azure").setLevel(logging.WARNING)
 
-CONTAINERS = ("incoming", "documents", "quarantine", "audit")
+CONTAINERS = ("incoming", "documents", "quarantine", "audit", "downloads")
 TABLES = (
     "companies",
     "accessrequests",

@@ -15,6 +15,9 @@ from shared.adapters.storage.filing_blobs import IncomingBlobs, copy_blob
 from shared.domain.documents import DocumentGone
 from shared.domain.incoming import IncomingBlob
 
+# Documents are read in ranges of this size (a ZIP holds about two of them in memory).
+CHUNK_BYTES = 4 * 1024 * 1024
+
 
 class DocumentBlobs:
     def __init__(self, container: ContainerClient, incoming: IncomingBlobs) -> None:
@@ -28,10 +31,20 @@ class DocumentBlobs:
     def exists(self, blob_name: str) -> bool:
         return bool(self.container.get_blob_client(blob_name).exists())
 
-    def chunks(self, blob_name: str) -> Iterator[bytes]:
-        """The blob's content chunk by chunk; raises DocumentGone when it is not there (any more)."""
+    def chunks(self, blob_name: str, chunk: int = CHUNK_BYTES) -> Iterator[bytes]:
+        """The blob's content in ranges of `chunk` bytes (the SDK's plain download takes its
+        first 32 MiB at once); raises DocumentGone when it is not there (any more). The size
+        comes from the blob's properties: a ranged download reports only its range."""
         try:
-            yield from self.container.download_blob(blob_name).chunks()
+            size = int(self.container.get_blob_client(blob_name).get_blob_properties().size or 0)
+            offset = 0
+            while offset < size:
+                length = min(chunk, size - offset)
+                data = self.container.download_blob(blob_name, offset=offset, length=length).readall()
+                if not data:
+                    return
+                yield data
+                offset += len(data)
         except ResourceNotFoundError as exc:
             raise DocumentGone(blob_name) from exc
 

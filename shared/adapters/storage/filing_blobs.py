@@ -14,7 +14,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from shared.domain.incoming import BlobChanged, CopyPending, IncomingBlob
+from shared.domain.incoming import BlobChanged, CopyPending, IncomingBlob, content_sha256
 
 
 class IncomingBlobs:
@@ -46,6 +46,19 @@ class IncomingBlobs:
             return True
         except (ResourceNotFoundError, ResourceModifiedError):
             return False
+
+    def discard_copy(self, name: str, sha256: str, max_bytes: int) -> bool:
+        """Delete the blob waiting under `name` if it holds exactly this content (a withdrawn
+        document's copy left by a crash before filing's last step); another content under
+        the same name is a new document and stays. True when a copy went."""
+        blob = self.info(name)
+        if blob is None or blob.size > max_bytes:
+            return False
+        try:
+            same = content_sha256(self.read(blob)) == sha256
+        except BlobChanged:
+            return False
+        return same and self.delete(blob)
 
     def waiting(self) -> Iterator[IncomingBlob]:
         for props in self.container.list_blobs(include=["metadata"]):

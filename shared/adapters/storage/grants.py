@@ -9,6 +9,7 @@ repeated write repairs a half-done one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -31,9 +32,13 @@ class GrantKeyError(ValueError):
     """A tid, oid, customer number or grant id that cannot be a Table key."""
 
 
-def new_grant_id(customer_number: str) -> str:
+def new_grant_id(customer_number: str, request_id: str = "") -> str:
+    """A random id; for an approval derived from the request id, so that the grant of one
+    request can only ever be one entity (a repeated write is the same grant)."""
     if not valid_customer_number(customer_number):
         raise GrantKeyError("invalid customer number")
+    if request_id:
+        return f"{customer_number}-{hashlib.sha256(request_id.encode()).hexdigest()[:16]}"
     return f"{customer_number}-{secrets.token_hex(8)}"
 
 

@@ -16,8 +16,10 @@ from shared.adapters.storage.access_requests import (
     AccessRequestStore,
     VerifyTokenStore,
 )
+from shared.adapters.storage.archives import Archives
 from shared.adapters.storage.audit import AuditLog
 from shared.adapters.storage.doc_state import DocStateStore
+from shared.adapters.storage.filing_claims import ClaimStore
 from shared.adapters.storage.grants import GrantStore
 from shared.adapters.storage.link_log import LinkLog
 from shared.adapters.storage.outbox import OutboxStore
@@ -215,12 +217,42 @@ class OldAuditDays:
         self.log, self.keep_days = log, keep_days
 
     def due(self, now: datetime) -> Iterator[str]:
-        days = [day for day, _name in self.log.days()]
+        days = sorted({day for day, _name in self.log.days()})  # a day may have several parts
         for day in audit_days_due(days, now.date(), self.keep_days):
             yield day.isoformat()
 
     def remove(self, key: str) -> None:
         self.log.remove_day(date.fromisoformat(key))
+
+
+class OldArchives:
+    """Bulk-download archives: their links live minutes, so an hour-old archive has no use."""
+
+    def __init__(self, store: Archives, period: timedelta) -> None:
+        self.store, self.period = store, period
+
+    def due(self, now: datetime) -> Iterator[str]:
+        return self.store.created_before(now - self.period)
+
+    def remove(self, key: str) -> None:
+        self.store.delete(key)
+
+
+ARCHIVE_KEEP = timedelta(hours=1)
+
+
+class OutlivedClaims:
+    """Filing claims a retention period after their document ended (withdrawn, or deleted by
+    retention): until then they keep withdrawn and expired content from being filed again."""
+
+    def __init__(self, store: ClaimStore, retention_days: int) -> None:
+        self.store, self.retention_days = store, retention_days
+
+    def due(self, now: datetime) -> Iterator[str]:
+        return self.store.outlived(now, self.retention_days)
+
+    def remove(self, key: str) -> None:
+        self.store.delete_key(key)
 
 
 def minimisation_rules(
@@ -238,6 +270,8 @@ def minimisation_rules(
     audit: AuditLog,
     doc_states: DocStateStore,
     choices: PreferenceStore,
+    archives: Archives,
+    claims: ClaimStore,
 ) -> list[Rule]:
     """Every minimisation rule, in the order the sweep applies them, each over the store that owns the data."""
     p = periods(settings)
@@ -255,4 +289,6 @@ def minimisation_rules(
         Rule("issued_links", IssuedLinkRecords(links, timedelta(days=settings.retention_days))),
         Rule("download_marks", DownloadMarksOfDeletedDocuments(doc_states)),
         Rule("audit_days", OldAuditDays(audit, settings.audit_keep_days)),
+        Rule("zip_archives", OldArchives(archives, ARCHIVE_KEEP)),
+        Rule("filing_claims", OutlivedClaims(claims, settings.retention_days)),
     ]

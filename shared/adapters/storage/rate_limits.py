@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, Re
 from azure.data.tables import TableClient, UpdateMode
 
 from shared.clock import Clock
-from shared.domain.rate_limit import RateLimit, RateLimited, Window, hit
+from shared.domain.rate_limit import RateLimit, RateLimited, Window, counted, hit
 
 log = logging.getLogger("portal.ratelimit")
 _ATTEMPTS = 8
@@ -31,16 +31,28 @@ class RateLimiter:
 
     def hit(self, limit: RateLimit, key: str) -> None:
         """Count one hit for `key`; raises RateLimited (nothing counted) when over the limit."""
+        if self._step(limit, key, lambda window, now: hit(limit, window, now)) is None:
+            # Under extreme contention fail closed: this is an abuse guard.
+            log.warning("rate limit %s: too much contention, refusing", limit.action)
+            raise RateLimited(limit.action, 1)
+
+    def count(self, limit: RateLimit, key: str) -> int:
+        """Count one hit for `key` in `limit`'s window, never refusing: the hits so far in the
+        window (this one included), or 0 when contention kept it from being counted."""
+        after = self._step(limit, key, lambda window, now: counted(limit, window, now))
+        return 0 if after is None else after.count
+
+    def _step(self, limit: RateLimit, key: str, step: Callable[[Window | None, datetime], Window]) -> Window | None:
+        """Read the window, apply `step` (which may raise), write it back conditionally; retried
+        when another request wrote first. None when contention never let it through."""
         row = hashlib.sha256(f"{limit.action}|{key}".encode()).hexdigest()
         for _ in range(_ATTEMPTS):
-            now = self.clock.now()
-            entity: Any = None
             try:
-                entity = self.table.get_entity(limit.action, row)
+                entity: Any = self.table.get_entity(limit.action, row)
             except ResourceNotFoundError:
                 entity = None
             current = None if entity is None else Window(started=entity["started"], count=int(entity["count"]))
-            after = hit(limit, current, now)  # raises RateLimited
+            after = step(current, self.clock.now())
             record = {"PartitionKey": limit.action, "RowKey": row, "started": after.started, "count": after.count}
             try:
                 if entity is None:
@@ -52,12 +64,10 @@ class RateLimiter:
                         etag=entity.metadata["etag"],
                         match_condition=MatchConditions.IfNotModified,
                     )
-                return
+                return after
             except (ResourceExistsError, ResourceModifiedError):
                 continue  # another request counted first: read again
-        # Under extreme contention fail closed: this is an abuse guard.
-        log.warning("rate limit %s: too much contention, refusing", limit.action)
-        raise RateLimited(limit.action, 1)
+        return None
 
     def spent(self, started_before: datetime) -> Iterator[str]:
         """Keys (`action/hash`) of counters whose window opened before `started_before`: hashed

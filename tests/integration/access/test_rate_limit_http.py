@@ -81,3 +81,18 @@ def test_browser_form_gets_a_page_with_retry_after(
     assert second.headers["Content-Type"].startswith("text/html")
     assert "Es wurden zu viele Anträge gesendet" in second.text
     assert 'value="beat@muster-bau.ch"' in second.text  # nothing typed is lost
+
+
+def test_an_ipv6_client_counts_by_its_64_whatever_port_or_address(http: Client, ctx: AppContext) -> None:
+    """GIVEN a limit of 2 per client WHEN one IPv6 subscriber sends from several addresses of its
+    /64, bracketed with ports as Azure appends them THEN the third is 429; another /64 is fine."""
+    _limit(ctx, rate_limit_client_per_hour=2, client_ip_header="x-azure-clientip")
+    sources = ["[2001:db8:1:2::1]:443", "[2001:db8:1:2::ffff]:8443", "2001:db8:1:2:abcd::9"]
+    answers = [
+        http.post(URL, json=valid_payload(email=f"p{n}@muster-bau.ch"), headers={"X-Azure-ClientIP": src}).status_code
+        for n, src in enumerate(sources)
+    ]
+    assert answers == [202, 202, 429]
+    other_64 = {"X-Azure-ClientIP": "[2001:db8:1:3::1]:443"}
+    other = http.post(URL, json=valid_payload(email="p9@muster-bau.ch"), headers=other_64)
+    assert other.status_code == 202

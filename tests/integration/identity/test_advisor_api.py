@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from shared.context import AppContext
 from shared.domain.access_request import AccessRequest, Status
 from shared.domain.companies import Company
 from shared.domain.identity import GrantStatus
+from shared.services.onboarding import APPROVAL_LEASE
 from tests.integration.identity.fakes import TENANT, FakeEntraGraph
 from tests.support.client import Client
 from tests.support.identity import login
@@ -290,7 +292,9 @@ def test_an_interrupted_approval_can_be_finished(ctx: AppContext, advisor: Clien
     store = ctx.access_request_store
     req = store.get(request_id)
     assert req is not None
-    store.save(replace(req, status=Status.APPROVED, decided_at=ctx.clock.now(), decided_by="t/adv"))
+    # Interrupted longer ago than an approval may run (a younger one may still be running).
+    decided = ctx.clock.now() - APPROVAL_LEASE - timedelta(seconds=1)
+    store.save(replace(req, status=Status.APPROVED, decided_at=decided, decided_by="t/adv"))
     resp = advisor.post(f"/api/advisor/requests/{request_id}/approve")
     assert resp.status_code == 200 and resp.json()["grant"]["status"] == "invited"
     assert advisor.post(f"/api/advisor/requests/{request_id}/approve").status_code == 409

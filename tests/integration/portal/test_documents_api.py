@@ -15,7 +15,8 @@ from shared.clock import MutableClock
 from shared.context import AppContext
 from tests.support.client import Client
 from tests.support.identity import login
-from tests.support.portal import file_document
+from tests.support.portal import archive_behind, file_document
+from web.session_cookie import cookie_name
 
 ANNA = "anna.meier@muster-ag.ch"
 
@@ -287,10 +288,9 @@ def test_zip_of_two_documents(http: Client, ctx: AppContext, docs: dict) -> None
     csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA", "IJM"))], language="en")
     wanted = [docs["laa_new"], docs["ijm"]]
     resp = http.post("/api/documents/zip", json={"ids": [r.doc_id for r in wanted]}, headers={"X-CSRF-Token": csrf})
-    assert resp.status_code == 200, resp.text
-    assert resp.headers["Content-Type"].startswith("application/zip")
-    assert "Documents_100001_2026-03-02.zip" in resp.headers["Content-Disposition"]
-    archive = zipfile.ZipFile(io.BytesIO(resp.content))
+    archive, link = archive_behind(ctx, resp)
+    assert link["rsct"] == "application/zip" and link["sp"] == "r"
+    assert "Documents_100001_2026-03-02.zip" in link["rscd"]
     assert archive.testzip() is None
     container = ctx.storage.container("documents")
     assert archive.namelist() == ["LAA_Benefit_statement_2026-03-02_R123.pdf", "IJM_Payment_advice_2026-02-15_K-55.pdf"]
@@ -299,6 +299,46 @@ def test_zip_of_two_documents(http: Client, ctx: AppContext, docs: dict) -> None
     events = [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]
     assert sorted(e["target"] for e in events) == sorted(r.doc_id for r in wanted)
     assert [x.kind for x in ctx.link_log.for_document("100001", docs["ijm"].doc_id)] == ["zip"]
+
+
+def test_zip_really_downloads_with_a_live_clock(http: Client, ctx: AppContext, clock: MutableClock) -> None:
+    """The 303 leads to the archive itself: a read-only link to `downloads`, named readably."""
+    from datetime import UTC, datetime
+
+    clock.set(datetime.now(UTC))
+    record = file_document(ctx, "100001", "LAA", "benefit_statement", "2026-03-02", "R9", title="Live")
+    csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA",))], language="en")
+    resp = http.post("/api/documents/zip", json={"ids": [record.doc_id]}, headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 303 and resp.headers["Cache-Control"] == "no-store"
+    got = requests.get(resp.headers["Location"], timeout=30)
+    assert got.status_code == 200 and got.headers["Content-Type"] == "application/zip"
+    assert "Documents_100001_" in got.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(got.content))
+    assert archive.read(archive.namelist()[0]) == ctx.storage.container("documents").download_blob(
+        record.blob_name
+    ).readall()
+
+
+def test_one_zip_at_a_time_per_session(http: Client, ctx: AppContext, docs: dict) -> None:
+    """GIVEN an archive being built for this session WHEN the same session asks for another THEN
+    429 with Retry-After and nothing audited; another session of the same person is not held
+    up; once the first is done the session may ask again."""
+    csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
+    session_id = http.cookies.get(cookie_name(ctx.settings)) or ""
+    assert session_id
+    gate = f"zip:{session_id}"
+    assert ctx.leases.acquire(gate, "first-request", ctx.clock.now(), timedelta(minutes=5)) is not None
+    body = {"ids": [docs["laa_new"].doc_id]}
+    second = http.post("/api/documents/zip", json=body, headers={"X-CSRF-Token": csrf})
+    assert second.status_code == 429 and second.headers["Content-Type"].startswith("application/problem+json")
+    assert 1 <= int(second.headers["Retry-After"]) <= 301
+    assert not [e for e in ctx.audit_log.read_day(ctx.clock.now().date()) if e["action"] == "zip.document"]
+    other = Client(http.base_url)
+    other_csrf = login(other, ctx, ANNA)
+    assert other.post("/api/documents/zip", json=body, headers={"X-CSRF-Token": other_csrf}).status_code == 303
+    other.close()
+    ctx.leases.release(gate, "first-request")
+    assert http.post("/api/documents/zip", json=body, headers={"X-CSRF-Token": csrf}).status_code == 303
 
 
 def test_zip_refusals(http: Client, ctx: AppContext, docs: dict) -> None:
@@ -385,3 +425,22 @@ def test_zip_of_a_document_whose_blob_vanished_is_404_not_500(http: Client, ctx:
     )
     assert resp.status_code == 404
     assert resp.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_document_past_its_deletion_time_is_gone_before_the_sweep(
+    http: Client, ctx: AppContext, clock: MutableClock
+) -> None:
+    """GIVEN a document whose `deletes_at` passed a second ago and no sweep yet WHEN the customer
+    lists, searches, asks for its link or a ZIP THEN it is neither listed nor linkable (before:
+    listed and linked until the daily sweep)."""
+    record = file_document(ctx, "100001", "LAA", "benefit_statement", "2026-03-02", "R77", title="Abrechnung")
+    csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
+    assert [i["id"] for i in http.get("/api/documents").json()["items"]] == [record.doc_id]
+    clock.set(record.deletes_at + timedelta(seconds=1))
+    csrf = login(http, ctx, ANNA)  # a year later: a new session
+    assert http.get("/api/documents").json()["items"] == []
+    assert http.get("/api/documents?q=abrechnung").json()["items"] == []
+    assert http.get(f"/api/documents/{record.doc_id}/link").status_code == 404
+    refused = http.post("/api/documents/zip", json={"ids": [record.doc_id]}, headers={"X-CSRF-Token": csrf})
+    assert refused.status_code == 422 and refused.json()["errors"] == {"ids": "unknown_document"}
+    assert ctx.storage.container("documents").get_blob_client(record.blob_name).exists()  # the sweep's job

@@ -14,7 +14,7 @@ from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
 from shared.domain.retention import DELETED_ACTION, ORDER, DocumentSweep, Step
-from shared.services.retention_sweep import sweep_documents
+from shared.services.retention_sweep import RUN_LEASE, RUN_LEASE_FOR, sweep_documents
 from tests.support.retention import Crash, CrashingCall, blob_exists, in_expiry, listed
 
 Make = Callable[..., DocumentRecord]
@@ -137,12 +137,12 @@ def test_crash_at_each_step_then_rerun(ctx: AppContext, clock: MutableClock, mak
     wrapped: tuple[Any, Any, Any] = {
         Step.UNLIST: lambda: (CrashingCall(index, "unlist", passes=1), blobs, audit),
         Step.BLOB: lambda: (index, CrashingCall(blobs, "delete", passes=1), audit),
-        Step.AUDIT: lambda: (index, blobs, CrashingCall(audit, "append", passes=1)),
+        Step.AUDIT: lambda: (index, blobs, CrashingCall(audit, "append_many", passes=1)),
         Step.FORGET: lambda: (CrashingCall(index, "forget", passes=1), blobs, audit),
     }[crash_at]()
 
     with pytest.raises(Crash):
-        sweep_documents(*wrapped, clock)
+        sweep_documents(*wrapped, clock, batch_size=1)  # one per batch: the audit append is per batch
     _invariant(ctx, records)
     assert sum(in_expiry(ctx, r) for r in records) == 2  # the first finished, the second and third wait
 
@@ -200,3 +200,40 @@ def test_concurrent_workers_delete_exactly_the_due_ones(ctx: AppContext, clock: 
     assert all(listed(ctx, r) and blob_exists(ctx, r) for r in young)
     targets = [e["target"] for e in deleted_events(ctx, clock.now())]
     assert sorted(targets) == sorted(r.doc_id for r in due)
+
+
+def test_an_overlapping_run_does_nothing_so_no_deletion_is_audited_twice(
+    ctx: AppContext, clock: MutableClock, make: Make
+) -> None:
+    """GIVEN the timer's run in the middle of deleting WHEN an operator starts `cli retention run`
+    THEN that second run does nothing (busy) and every deletion is audited exactly once (before,
+    both runs found the same documents and each audited them)."""
+    records = [make() for _ in range(3)]
+    clock.advance(timedelta(days=366))
+    real = ctx.document_blobs
+    inner: list[Any] = []
+
+    class OperatorStartsAnotherRun:
+        def delete(self, blob_name: str) -> None:
+            if not inner:
+                inner.append(ctx.sweep())  # the CLI run, while the timer's run holds its lease
+            real.delete(blob_name)
+
+    ctx.document_blobs = OperatorStartsAnotherRun()  # type: ignore[assignment]  # a wrapper, not a patch
+    outer = ctx.sweep()
+    assert inner[0].busy and inner[0].documents.total == 0
+    assert not outer.busy and outer.documents.total == 3
+    assert sorted(e["target"] for e in deleted_events(ctx, clock.now())) == sorted(r.doc_id for r in records)
+    assert ctx.sweep().busy is False  # released at the end
+
+
+def test_a_crashed_runs_lease_ends_by_itself(ctx: AppContext, clock: MutableClock, make: Make) -> None:
+    """GIVEN a run that died holding the lease WHEN the next run starts within the lease THEN it
+    is busy; after the lease ran out THEN it runs."""
+    record = make()
+    clock.advance(timedelta(days=366))
+    assert ctx.leases.acquire(RUN_LEASE, "crashed", clock.now(), RUN_LEASE_FOR) is not None
+    assert ctx.sweep().busy
+    clock.advance(RUN_LEASE_FOR + timedelta(seconds=1))
+    report = ctx.sweep()
+    assert not report.busy and report.documents.total == 1 and not listed(ctx, record)

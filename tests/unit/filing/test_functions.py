@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
-from functions.filing import blob_name
+from azurefunctions.extensions.bindings.blob.blobClientConverter import BlobClientConverter
+
 from shared.settings import Settings
 from tests.support.client import fresh_app
 
@@ -28,6 +30,10 @@ def test_refile_timer_uses_the_settings_schedule_with_six_fields() -> None:
     assert len(Settings().refile_schedule.split()) == 6
 
 
-def test_blob_name_drops_the_container_part_only() -> None:
-    assert blob_name("incoming/100001/LAA/x.pdf") == "100001/LAA/x.pdf"
-    assert blob_name("tprefixincoming/a/b") == "a/b"
+def test_the_blob_trigger_binds_the_sdk_blob_client_so_the_host_reads_nothing() -> None:
+    """The worker hands a trigger parameter the SDK type when the extension's converter accepts
+    its annotation (deferred binding: the host sends the blob's name, not its content); with
+    `func.InputStream` the host downloads the whole blob before filing can check its size."""
+    fn = functions_by_name()["file_incoming"]
+    hint = typing.get_type_hints(fn.get_user_function())[fn.get_trigger().name]
+    assert BlobClientConverter.check_input_type_annotation(hint)

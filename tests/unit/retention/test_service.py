@@ -3,7 +3,7 @@ tests/integration/retention): step order per document, bounds, failure isolation
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from shared.clock import MutableClock
@@ -72,6 +72,11 @@ class MemoryAudit:
         self.journal.calls.append(("audit", event.target))
         self.events.append(event)
 
+    def append_many(self, events: Sequence[AuditEvent]) -> None:
+        self.appends = getattr(self, "appends", 0) + 1
+        for event in events:
+            self.append(event)
+
 
 def parts(records: list[DocumentRecord], broken: set[str] | None = None):  # type: ignore[no-untyped-def]
     journal = Journal()
@@ -101,6 +106,18 @@ def test_batches_are_bounded() -> None:
     assert result.batches == 3 and result.total == 7 and result.complete
     assert dict(result.deleted) == {"100001": 4, "100002": 3}
     assert max(index.reads) <= 3
+
+
+def test_a_batch_is_audited_in_one_append_before_any_document_is_forgotten() -> None:
+    """GIVEN 5 due documents in one batch WHEN the sweep runs THEN their 5 audit records go in
+    one append (one block of the audit log, not five), after every blob and before any forget."""
+    records = [record(n, NOW - timedelta(days=1)) for n in range(5)]
+    journal, index, blobs, audit = parts(records)
+    sweep_documents(index, blobs, audit, MutableClock(NOW), batch_size=5)
+    assert audit.appends == 1 and len(audit.events) == 5
+    kinds = [kind for kind, _ in journal.calls]
+    assert kinds.index("audit") > max(i for i, k in enumerate(kinds) if k == "blob")
+    assert max(i for i, k in enumerate(kinds) if k == "audit") < kinds.index("forget")
 
 
 def test_time_budget_stops_the_run() -> None:
