@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Libraries a handler needs only once it runs: PDF parsing (filing), pyjwt and msal (sign-in),
 # Babel and jinja2 (the first page or mail), e-mail syntax (forms), azure-identity (Azure only),
-# and what they bring in.
-HEAVY = ("pypdf", "jwt", "msal", "babel", "jinja2", "email_validator", "azure.identity", "fpdf", "PIL", "fontTools")
+# and what they bring in. azure-identity and msal are not in the list: the blob trigger's SDK-type
+# binding (azurefunctions-extensions-bindings-blob, issue 10: nothing read before the size check)
+# imports azure.identity, which imports msal, when functions/filing.py declares its BlobClient
+# parameter, so the host can resolve the type at registration.
+HEAVY = ("pypdf", "jwt", "babel", "jinja2", "email_validator", "fpdf", "PIL", "fontTools")
 
 PROBE = """
 import gc, json, sys
