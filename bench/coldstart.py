@@ -19,6 +19,7 @@ as wall time and as CPU time (on a shared, loaded machine the CPU time is the st
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -45,15 +46,18 @@ print(json.dumps({{"seconds": took, "cpu": cpu, "functions": len(app.app.get_fun
 
 
 def build_venv() -> Path:
-    """A venv with requirements.txt only (hash-checked), built once."""
+    """A venv with requirements.txt only (hash-checked), built once and re-installed when the lock
+    changes: a stale venv lacks what the app now imports, and the probe fails."""
     python = VENV / "bin" / "python"
+    lock = ROOT / "requirements.txt"
+    stamp = VENV / ".requirements.sha256"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
     if not python.exists():
         base = getattr(sys, "_base_executable", sys.executable)
         subprocess.run([base, "-m", "venv", str(VENV)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--require-hashes", "-r", str(ROOT / "requirements.txt")],
-            check=True,
-        )
+    if not stamp.exists() or stamp.read_text().strip() != digest:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--require-hashes", "-r", str(lock)], check=True)
+        stamp.write_text(digest)
     return python
 
 
