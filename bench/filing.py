@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from azure.core import MatchConditions
-from azure.data.tables import TableServiceClient, UpdateMode
-from azure.storage.blob import BlobServiceClient
+from azure.data.tables import UpdateMode
 
-from bench.common import RESULTS, OpCounter
+from bench.common import RESULTS, OpCounter, counted_storage
 from cli.commands.generate import CompanyInfo, Sample, samples
 from shared import context
 from shared.adapters.storage.clients import Storage
@@ -159,12 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     counter = OpCounter()
     try:
         cs = azurite.connection_string
-        storage = Storage(
-            BlobServiceClient.from_connection_string(cs, raw_response_hook=counter.hook),
-            TableServiceClient.from_connection_string(cs, raw_response_hook=counter.hook),
-            prefix="bench",
-        )
-        storage.ensure()
+        storage = counted_storage(cs, counter)
         settings = Settings(storage_connection=cs, storage_prefix="bench", local_mode=True)
         ctx = AppContext(settings=settings, clock=SystemClock(), storage=storage)
         context.install(ctx)

@@ -25,11 +25,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
-from azure.data.tables import TableServiceClient
-from azure.storage.blob import BlobServiceClient
 
-from bench.common import RESULTS, OpCounter
-from shared.adapters.storage.clients import Storage
+from bench.common import RESULTS, OpCounter, counted_storage
 from shared.clock import MutableClock
 from shared.context import AppContext
 from shared.domain.documents import DocumentRecord
@@ -115,12 +112,7 @@ def run_scenario(stored: int, expired: int, workers: int, sweep_workers: int) ->
     counter = OpCounter()
     try:
         cs = azurite.connection_string
-        storage = Storage(
-            BlobServiceClient.from_connection_string(cs, raw_response_hook=counter.hook),
-            TableServiceClient.from_connection_string(cs, raw_response_hook=counter.hook),
-            prefix="bench",
-        )
-        storage.ensure()
+        storage = counted_storage(cs, counter)
         clock = MutableClock(NOW)
         ctx = AppContext(settings=Settings(storage_connection=cs, storage_prefix="bench"), clock=clock, storage=storage)
         index = ctx.document_index
