@@ -156,7 +156,8 @@ class Stores(Root):
 
     @cached_property
     def recent_documents(self) -> RecentDocuments:
-        """Documents by publication and deletion day, read through `docexpiry` (the digest's window)."""
+        """Documents by publication and deletion day, read through the index (`docsearch`, `docexpiry`)."""
         from shared.adapters.storage.recent_documents import RecentDocuments
 
-        return RecentDocuments(self.storage.table("docexpiry"), self.settings.retention_days)
+        s = self.storage
+        return RecentDocuments(s.table("docexpiry"), s.table("docsearch"), self.settings.retention_days)

@@ -6,6 +6,7 @@ Layout (every key is built from validated, key-safe parts — never from user te
 | ---------- | ------------------------- | ----------------------------- | ---------------------------- |
 | docindex   | `{customer}-{LINE}`       | `{sortkey}`                   | list one line, newest first  |
 | docsearch  | `{customer}`              | `{bucket}-{sortkey}`          | search, one bucket = range   |
+| docsearch  | `{customer}`              | `~p-{inverted published_at}-{doc_id}` | published since: one range |
 | docids     | first char of doc_id      | `{doc_id}`                    | get / find: one point read   |
 | docexpiry  | `{yyyymmdd}` of deletes_at| `{customer}-{doc_id}`         | expired: day partitions ≤ now|
 
@@ -35,6 +36,7 @@ from shared.adapters.storage.index_rows import (
     SEARCH_FIRST,
     InvalidIndexKey,
     check_keys,
+    recent_key,
     record_fields,
     record_of,
     record_words,
@@ -77,8 +79,10 @@ class DocumentIndex:
                 {"PartitionKey": f"{record.customer_number}-{record.line}", "RowKey": key, "words": joined, **fields}
             ],
             "search": [
-                {"PartitionKey": record.customer_number, "RowKey": f"{b}-{key}", "words": joined, **fields}
-                for b in buckets(found)
+                *({"PartitionKey": record.customer_number, "RowKey": f"{b}-{key}", "words": joined, **fields}
+                  for b in buckets(found)),
+                # the company's documents by publication time (the portal's "new" counts)
+                {"PartitionKey": record.customer_number, "RowKey": recent_key(record), **fields},
             ],
             # 32 partitions by the id's first base32 character: point reads by id alone, and
             # put_many can still batch (a partition per doc_id could not).

@@ -39,6 +39,25 @@ def sortkey(record: DocumentRecord) -> str:
     return f"{inverted_day(record.doc_date):07d}-{_MAX_MS - ms:013d}-{record.doc_id}"
 
 
+# In a company's `docsearch` partition, beside the word buckets: one row per document keyed by
+# inverted publication time, so "published since" for one company is one range read. `~`
+# sorts after every bucket (buckets are a-z/0-9 and hex), so no search range meets these rows.
+RECENT: Final = "~p-"
+
+
+def _inverted_ms(value: datetime) -> int:
+    return _MAX_MS - int(value.timestamp() * 1000)
+
+
+def recent_key(record: DocumentRecord) -> str:
+    return f"{RECENT}{_inverted_ms(record.published_at):013d}-{record.doc_id}"
+
+
+def recent_range(start: datetime, end: datetime) -> tuple[str, str]:
+    """RowKey bounds [lo, hi) of the rows published in [start, end): newer sorts first."""
+    return f"{RECENT}{_inverted_ms(end) + 1:013d}", f"{RECENT}{_inverted_ms(start) + 1:013d}"
+
+
 def timestamp_text(value: datetime) -> str:
     return value.astimezone(UTC).strftime(_TS)
 
