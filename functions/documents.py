@@ -23,7 +23,7 @@ from shared.services.documents import (
 )
 from shared.services.links import Caller, Link, issue_link
 from shared.services.personal_state import state_json
-from web.auth_http import require_advisor, require_session
+from web.auth_http import refuse_cross_site, require_advisor, require_session
 from web.http import client_address, endpoint, json_response, read_json, redirect
 from web.portal_http import caller_for
 
@@ -56,6 +56,8 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/documents/{doc_id}/link", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def link_api(req: func.HttpRequest) -> func.HttpResponse:
+    """A GET that issues and records a link (proof of delivery): never for another site's request."""
+    refuse_cross_site(req)
     ctx = context.current()
     link = link_for(req, ctx, caller_for(req, ctx))
     expires = utc_iso(link.expires_at)

@@ -10,7 +10,8 @@ The contract other handlers code against:
 - `require_advisor(req)` → Session with the role `Advisor`, else 401/403; 401
   `reauthentication-required` once the role is older than 10 minutes (a new sign-in renews
   it from Entra, so a role removed there stops working within that time);
-- `advisor_recheck_due(session)` → the advisor's pages send the browser to sign in again.
+- `advisor_recheck_due(session)` → the advisor's pages send the browser to sign in again;
+- `refuse_cross_site(req)` → 403 for a GET that records something when another site started it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from web.http import cookies, media_type, read_form
 from web.problems import Forbidden, ReauthenticationRequired, Unauthorized
 from web.session_cookie import cookie_name
 
-__all__ = ["Session", "advisor_recheck_due", "current_session", "require_advisor", "require_csrf", "require_session"]
+__all__ = [
+    "Session",
+    "advisor_recheck_due",
+    "current_session",
+    "refuse_cross_site",
+    "require_advisor",
+    "require_csrf",
+    "require_session",
+]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -105,6 +114,16 @@ def _presented_token(req: func.HttpRequest) -> str:
         values = read_form(req).get("csrf_token") or [""]
         return values[-1].strip()
     return ""
+
+
+def refuse_cross_site(req: func.HttpRequest) -> None:
+    """For a GET that records something (the JSON API's link): a link on another site can make
+    the browser send it with the session cookie (SameSite=Lax admits top-level navigations), and
+    browsers say so in `Sec-Fetch-Site`. Our pages' fetches say `same-origin`; a typed address
+    says `none`; clients that are not browsers send no such header."""
+    site = (req.headers.get("sec-fetch-site") or "").strip().lower()
+    if site in ("cross-site", "same-site"):
+        raise Forbidden("This address issues links only to the portal's own pages.")
 
 
 def require_csrf(req: func.HttpRequest, session: Session) -> None:
