@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared.context import AppContext
+from shared.domain.companies import Company
 from tests.support.client import Client
 from tests.support.identity import login
 from tests.support.portal import file_document
@@ -44,4 +45,34 @@ def test_the_json_link_still_serves_the_portal_and_api_clients(
     headers = {"Sec-Fetch-Site": site} if site else {}
     resp = http.get(f"/api/documents/{record.doc_id}/link", headers=headers)
     assert resp.status_code == 200 and resp.json()["url"]
+    assert _recorded(ctx, record.doc_id) == ["link.issued", "log:link"]
+
+
+def test_the_page_download_and_view_are_form_posts_and_no_get_issues_anything(
+    http: Client, ctx: AppContext
+) -> None:
+    """GIVEN the portal page WHEN its download and view buttons are used THEN they are buttons of
+    a POST form carrying the CSRF field (no script needed); GET on their address — a link or a
+    navigation from anywhere — answers 405 and records nothing; another site's POST is refused."""
+    ctx.company_store.put(Company("100001", "Muster AG", ("LAA",), enrolled=True))
+    record = file_document(ctx, "100001", "LAA", "benefit_statement", "2026-03-02", "R1")
+    csrf = login(http, ctx, ANNA, grants=[("100001", ("LAA",))])
+    page = http.get("/portal?lang=de&company=100001").text
+    form = page[page.index('<form id="bulk-form" method="post"') :]
+    form = form[: form.index("</form>")]
+    assert f'<input type="hidden" name="csrf_token" value="{csrf}">' in form
+    assert f'formaction="/portal/download/{record.doc_id}?' in form
+
+    url = f"/portal/download/{record.doc_id}?company=100001"
+    navigation = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+    for address in (url, url + "&disposition=inline"):
+        assert http.get(address, allow_redirects=False).status_code == 405
+        assert http.get(address, headers=navigation, allow_redirects=False).status_code == 405
+    evil = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    assert http.post(url, data={"company": "100001"}, headers=evil).status_code == 403
+    assert http.post(url, data={"company": "100001", "csrf_token": csrf}, headers=evil).status_code == 403
+    assert _recorded(ctx, record.doc_id) == []
+
+    done = http.post(url, data={"company": "100001", "csrf_token": csrf}, allow_redirects=False)
+    assert done.status_code == 303 and f"/{record.blob_name}?" in done.headers["Location"]
     assert _recorded(ctx, record.doc_id) == ["link.issued", "log:link"]
