@@ -15,6 +15,7 @@ from shared.context import AppContext
 from tests.browser.test_portal import DEMO, _sign_in, portal  # noqa: F401 - the shared fixture
 from tests.support.axe import serious_violations
 from tests.support.identity import add_grant
+from web.error_pages import render_error_page
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 TITLES_404 = {
@@ -23,7 +24,6 @@ TITLES_404 = {
     "it": "Pagina non trovata",
     "en": "Page not found",
 }
-
 
 
 @pytest.mark.parametrize("lang", ["de", "fr", "it", "en"])
@@ -43,6 +43,40 @@ def test_404_page_in_the_browsers_language(browser: Browser, devhost: DevHost, o
         page.set_viewport_size(PHONE)
         assert serious_violations(page) == []
         page.screenshot(path=str(output_dir / f"error-404-{lang}-mobile.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("status", "lang", "retry_after", "says"),
+    [
+        (429, "it", 600, "10 minuti"),
+        (500, "en", None, "Something went wrong on our side"),
+        (413, "de", None, "Zu viel auf einmal"),
+        (422, "fr", None, "Cela n'a pas pu être traité"),
+    ],
+)
+def test_pages_a_browser_rarely_reaches(
+    browser: Browser, devhost: DevHost, ctx: AppContext, output_dir: Path,
+    status: int, lang: str, retry_after: int | None, says: str,
+) -> None:
+    """429, 500, 413 and 422 as the browser shows them (their triggers are covered in
+    tests/integration/test_error_pages.py): the page served at the dev host's address, so
+    its styles and footer load as on any other page."""
+    html = render_error_page(status, lang, ctx.settings, retry_after=retry_after)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        url = f"{devhost.base_url}/error-{status}"
+        page.route(url, lambda route: route.fulfill(status=status, body=html, content_type="text/html; charset=utf-8"))
+        page.goto(url)
+        assert says in page.locator("main").inner_text()
+        assert page.locator("a[href^='mailto:']").count() >= 1
+        assert serious_violations(page) == []
+        page.screenshot(path=str(output_dir / f"error-{status}-{lang}.png"), full_page=True)
+        page.set_viewport_size(PHONE)
+        assert serious_violations(page) == []
+        page.screenshot(path=str(output_dir / f"error-{status}-{lang}-mobile.png"), full_page=True)
     finally:
         context.close()
 
