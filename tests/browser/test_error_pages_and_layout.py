@@ -26,6 +26,15 @@ TITLES_404 = {
 }
 
 
+def _desktop_and_phone(page: Page, stem: Path) -> None:
+    """axe clean at both widths; screenshots `<stem>.png` and `<stem>-mobile.png`."""
+    assert serious_violations(page) == []
+    page.screenshot(path=f"{stem}.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    assert serious_violations(page) == []
+    page.screenshot(path=f"{stem}-mobile.png", full_page=True)
+
+
 @pytest.mark.parametrize("lang", ["de", "fr", "it", "en"])
 def test_404_page_in_the_browsers_language(browser: Browser, devhost: DevHost, output_dir: Path, lang: str) -> None:
     context = browser.new_context(locale=f"{lang}-CH")
@@ -38,11 +47,7 @@ def test_404_page_in_the_browsers_language(browser: Browser, devhost: DevHost, o
         assert page.locator(f"a[href='/api/auth/login?lang={lang}']").count() == 1
         assert page.locator("a[href^='mailto:']").count() >= 1
         assert page.locator("footer a[href^='/privacy']").count() == 1
-        assert serious_violations(page) == []
-        page.screenshot(path=str(output_dir / f"error-404-{lang}.png"), full_page=True)
-        page.set_viewport_size(PHONE)
-        assert serious_violations(page) == []
-        page.screenshot(path=str(output_dir / f"error-404-{lang}-mobile.png"), full_page=True)
+        _desktop_and_phone(page, output_dir / f"error-404-{lang}")
     finally:
         context.close()
 
@@ -72,11 +77,7 @@ def test_pages_a_browser_rarely_reaches(
         page.goto(url)
         assert says in page.locator("main").inner_text()
         assert page.locator("a[href^='mailto:']").count() >= 1
-        assert serious_violations(page) == []
-        page.screenshot(path=str(output_dir / f"error-{status}-{lang}.png"), full_page=True)
-        page.set_viewport_size(PHONE)
-        assert serious_violations(page) == []
-        page.screenshot(path=str(output_dir / f"error-{status}-{lang}-mobile.png"), full_page=True)
+        _desktop_and_phone(page, output_dir / f"error-{status}-{lang}")
     finally:
         context.close()
 
