@@ -6,6 +6,7 @@ Layout (every key is built from validated, key-safe parts — never from user te
 | ---------- | ------------------------- | ----------------------------- | ---------------------------- |
 | docindex   | `{customer}-{LINE}`       | `{sortkey}`                   | list one line, newest first  |
 | docsearch  | `{customer}`              | `{bucket}-{sortkey}`          | search, one bucket = range   |
+| docsearch  | `{customer}`              | `~l-{sortkey}`                | list of several lines: one range |
 | docsearch  | `{customer}`              | `~p-{inverted published_at}-{doc_id}` | published since: one range |
 | docids     | first char of doc_id      | `{doc_id}`                    | get / find: one point read   |
 | docexpiry  | `{yyyymmdd}` of deletes_at| `{customer}-{doc_id}`         | expired: day partitions ≤ now|
@@ -27,15 +28,26 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
-from shared.adapters.storage.index_reads import Demand, chunked, key_range, merge, page_of, submit, type_filter
+from shared.adapters.storage.index_reads import (
+    Demand,
+    chunked,
+    key_range,
+    line_filter,
+    merge,
+    page_of,
+    submit,
+    type_filter,
+)
 from shared.adapters.storage.index_rows import (
     CURSOR,
     DOC_ID,
+    LISTED,
     MAX_EXAMINED,
     MAX_LIMIT,
     SEARCH_FIRST,
     InvalidIndexKey,
     check_keys,
+    listed_key,
     recent_key,
     record_fields,
     record_of,
@@ -46,7 +58,7 @@ from shared.adapters.storage.index_rows import (
 )
 from shared.domain.companies import valid_customer_number
 from shared.domain.documents import DocumentRecord
-from shared.domain.lines import ALLOWED, LINES
+from shared.domain.lines import ALLOWED
 from shared.domain.search import bucket, buckets, plan_search
 
 __all__ = ["CURSOR", "MAX_LIMIT", "DocumentIndex", "InvalidIndexKey"]
@@ -81,6 +93,8 @@ class DocumentIndex:
             "search": [
                 *({"PartitionKey": record.customer_number, "RowKey": f"{b}-{key}", "words": joined, **fields}
                   for b in buckets(found)),
+                # the company's list of all its lines (a page of several lines is one range read)
+                {"PartitionKey": record.customer_number, "RowKey": listed_key(record), "words": joined, **fields},
                 # the company's documents by publication time (the portal's "new" counts)
                 {"PartitionKey": record.customer_number, "RowKey": recent_key(record), **fields},
             ],
@@ -161,13 +175,12 @@ class DocumentIndex:
         limit: int = 50,
         cursor: str | None = None,
     ) -> tuple[list[DocumentRecord], str | None]:
-        """One page of a company's documents of the given lines, doc_date newest first."""
+        """One page of a company's documents of the given lines, doc_date newest first: one
+        range read, of the line's own list or of the company's list of every line."""
         wanted, limit = validate_read(customer_number, lines, cursor, limit)
         types = [doc_type] if doc_type else None
-        streams = [
-            self._list_stream(customer_number, line, types, date_from, date_to, cursor, limit + 1) for line in wanted
-        ]
-        return page_of(merge(streams), limit, lambda _e: True, None)
+        stream = self._lines_stream(customer_number, wanted, types, date_from, date_to, cursor, limit + 1)
+        return page_of(stream, limit, lambda _e: True, None)
 
     def search(
         self,
@@ -202,23 +215,19 @@ class DocumentIndex:
                 )
             ]
             named = list(plan.driver_types)
-            streams += [
-                self._list_stream(customer_number, line, named, date_from, date_to, cursor, first, demand)
-                for line in wanted
-                if named and set(named) & ALLOWED[line]
-            ]
+            if named:  # the type's documents, whatever their words: one range of the company's list
+                streams.append(
+                    self._lines_stream(customer_number, wanted, named, date_from, date_to, cursor, first, demand)
+                )
         else:
             # Only short words: no range holds them, so read the list newest first and check.
             types = [doc_type] if doc_type else None
-            streams = [
-                self._list_stream(customer_number, line, types, date_from, date_to, cursor, first, demand)
-                for line in wanted
-            ]
+            streams = [self._lines_stream(customer_number, wanted, types, date_from, date_to, cursor, first, demand)]
 
         def accept(entity: Any) -> bool:
             return plan.accepts(entity["doc_type"], (entity.get("words") or "").split())
 
-        return page_of(merge(streams), limit, accept, MAX_EXAMINED, demand)
+        return page_of(merge(streams) if len(streams) > 1 else streams[0], limit, accept, MAX_EXAMINED, demand)
 
     def expired(self, now: datetime, limit: int = 100) -> list[DocumentRecord]:
         """Documents whose deletion time has passed: reads only the day partitions up to today."""
@@ -242,10 +251,10 @@ class DocumentIndex:
 
     # ---- streams -------------------------------------------------------------------
 
-    def _list_stream(
+    def _lines_stream(
         self,
         customer_number: str,
-        line: str,
+        lines: list[str],
         doc_types: list[str] | None,
         date_from: date | None,
         date_to: date | None,
@@ -253,11 +262,18 @@ class DocumentIndex:
         page: int,
         demand: Demand | None = None,
     ) -> Iterator[tuple[str, Any]]:
+        """One line: its own partition. Several: the company's list, the lines not asked for
+        filtered out by the service (one request either way)."""
         clauses = ["PartitionKey eq @pk"]
-        params: dict[str, Any] = {"pk": f"{customer_number}-{line}"}
-        key_range(clauses, params, "", date_from, date_to, cursor)
+        if len(lines) == 1:
+            head, table, params = "", self.lists, {"pk": f"{customer_number}-{lines[0]}"}
+        else:
+            head, table, params = LISTED, self.search_table, {"pk": customer_number}
+        key_range(clauses, params, head, date_from, date_to, cursor)
+        if len(lines) > 1:
+            line_filter(clauses, params, lines)
         type_filter(clauses, params, doc_types)
-        return chunked(self.lists, clauses, params, page, 0, demand)
+        return chunked(table, clauses, params, page, len(head), demand)
 
     def _search_stream(
         self,
@@ -275,8 +291,6 @@ class DocumentIndex:
         clauses = ["PartitionKey eq @pk"]
         params: dict[str, Any] = {"pk": customer_number}
         key_range(clauses, params, head, date_from, date_to, cursor)
-        if len(lines) < len(LINES):
-            clauses.append("( " + " or ".join(f"line eq @l{i}" for i in range(len(lines))) + " )")
-            params.update({f"l{i}": line for i, line in enumerate(lines)})
+        line_filter(clauses, params, lines)
         type_filter(clauses, params, [doc_type] if doc_type else None)
         return chunked(self.search_table, clauses, params, first, len(head), demand)

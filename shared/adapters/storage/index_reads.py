@@ -17,6 +17,7 @@ from azure.data.tables import TableClient, UpdateMode
 
 from shared.adapters.storage.index_rows import inverted_day, record_of
 from shared.domain.documents import DocumentRecord
+from shared.domain.lines import LINES
 
 READ_MAX = 1000  # what Table storage answers at most per request
 
@@ -92,6 +93,13 @@ def type_filter(clauses: list[str], params: dict[str, Any], doc_types: list[str]
     if doc_types:
         clauses.append("( " + " or ".join(f"doc_type eq @t{i}" for i in range(len(doc_types))) + " )")
         params.update({f"t{i}": t for i, t in enumerate(doc_types)})
+
+
+def line_filter(clauses: list[str], params: dict[str, Any], lines: list[str]) -> None:
+    """Only the lines asked for, when that is not every line (a range of the company's rows)."""
+    if set(lines) != set(LINES):
+        clauses.append("( " + " or ".join(f"line eq @l{i}" for i in range(len(lines))) + " )")
+        params.update({f"l{i}": line for i, line in enumerate(lines)})
 
 
 _READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="index-read")

@@ -45,6 +45,16 @@ def sortkey(record: DocumentRecord) -> str:
 RECENT: Final = "~p-"
 
 
+# In the same partition: the company's list of every line, one row per document keyed by the
+# sortkey, so a page of "all lines" (or of any two) is one range read instead of one per line,
+# and a search that must read lists (a type's documents, short words) reads this one range.
+LISTED: Final = "~l-"
+
+
+def listed_key(record: DocumentRecord) -> str:
+    return f"{LISTED}{sortkey(record)}"
+
+
 def _inverted_ms(value: datetime) -> int:
     return _MAX_MS - int(value.timestamp() * 1000)
 
