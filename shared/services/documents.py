@@ -61,7 +61,9 @@ class DocumentIndex(Protocol):
     """What the portal reads from the index (shared/adapters/storage/index.py): the domain's
     DocumentRecord, newest first, with the cursor of the next page. `list_documents` and
     `search` raise a ValueError (InvalidIndexKey) for a customer number, line or cursor that
-    cannot be a key; `get` answers None for a malformed or unknown id."""
+    cannot be a key; `get` answers None for a malformed or unknown id. A listed or found record
+    carries what a page shows: its storage fields (blob name, hash and source name) are
+    empty there, and `get` gives the whole record to whatever reads the document itself."""
 
     def get(self, customer_number: str, doc_id: str) -> DocumentRecord | None: ...
 

@@ -29,6 +29,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from shared.adapters.storage.index_reads import (
+    READ_MAX,
     Demand,
     chunked,
     key_range,
@@ -204,10 +205,12 @@ class DocumentIndex:
         if not plan.words:
             return self.list_documents(customer_number, wanted, doc_type, date_from, date_to, limit, cursor)
         streams: list[Iterator[tuple[str, Any]]]
-        # Read sizes adapt to the match rate (Demand); every word beyond the driver filters, so
-        # the first read grows with them: one round trip per word where Azure allows (SPEC 7).
+        # Read sizes adapt to the match rate (Demand). One word: its bucket mostly matches, a
+        # small first read fills a page. More words: every word beyond the driver filters what
+        # it reads, and each further read is a round trip (on Azurite a scan of the table), so
+        # the first read takes what one request can answer.
         demand = Demand(limit + 1)
-        first = min(1000, SEARCH_FIRST * 4 ** (len(plan.words) - 1))
+        first = SEARCH_FIRST if len(plan.words) == 1 else READ_MAX
         if plan.driver is not None:
             streams = [
                 self._search_stream(

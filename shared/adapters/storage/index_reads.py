@@ -15,7 +15,7 @@ from typing import Any
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.data.tables import TableClient, UpdateMode
 
-from shared.adapters.storage.index_rows import inverted_day, record_of
+from shared.adapters.storage.index_rows import PAGE_FIELDS, inverted_day, record_of
 from shared.domain.documents import DocumentRecord
 from shared.domain.lines import LINES
 
@@ -48,6 +48,7 @@ def chunked(
     first: int,
     head_len: int,
     demand: Demand | None = None,
+    select: tuple[str, ...] | None = PAGE_FIELDS,
 ) -> Iterator[tuple[str, Any]]:
     """Read a RowKey range in chunks: `first` entities first (a page of 50 needs ~51), then as
     many as `demand` says the page still needs (else 4-fold more each time), up to 1000. Each
@@ -57,7 +58,9 @@ def chunked(
     size = max(1, min(first, READ_MAX))
     params = dict(params)
     while True:
-        pages = table.query_entities(query_filter, parameters=params, results_per_page=size).by_page()
+        pages = table.query_entities(
+            query_filter, parameters=params, results_per_page=size, select=list(select) if select else None
+        ).by_page()
         page = list(next(pages, []))
         for entity in page:
             yield entity["RowKey"][head_len:], entity

@@ -55,5 +55,6 @@ def test_search_never_meets_the_publication_rows(ctx: AppContext) -> None:
     file_document(ctx, "100001", "LAA", "benefit_statement", "2026-01-05", "R-77", title="Abrechnung Januar")
     scope = resolve_scope((grant,), "100001")
     for text in ("abrechnung", "januar", "r-77", "leistungsabrechnung"):
-        page = list_documents(ctx.document_index, scope, ListQuery(q=text, limit=50), query_words(text), now=ctx.clock.now())
+        query = ListQuery(q=text, limit=50)
+        page = list_documents(ctx.document_index, scope, query, query_words(text), now=ctx.clock.now())
         assert [r.reference for r in page.items] == ["R-77"], text
