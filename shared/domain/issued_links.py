@@ -31,6 +31,8 @@ class IssuedLink:
     customer_number: str
     line: str = ""
     doc_type: str = ""
+    # The document's deletion date: the person's download state goes with the document.
+    deletes_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

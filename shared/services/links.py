@@ -101,6 +101,7 @@ def received(record: DocumentRecord, kind: str, now: datetime, expires: datetime
         customer_number=record.customer_number,
         line=record.line,
         doc_type=record.doc_type,
+        deletes_at=record.deletes_at,
     )
 
 
