@@ -35,6 +35,7 @@ from shared.domain.identity import Grant, GrantKind, GrantStatus
 from shared.services.digest import run_notifications
 from shared.settings import Settings
 from tests.support.azurite import start_azurite
+from tests.support.portal import record_download
 
 RUN_AT = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)  # a Tuesday: the daily digest of Monday 2 March
 CUSTOMERS = ("100001", "100002", "100004", "100005")
@@ -128,7 +129,7 @@ def seed(ctx: AppContext, stored: int, new: int, expiring: int, people: int) -> 
         # Every other person has downloaded a few of the expiring documents of their first company.
         if p % 2 == 0:
             mine = [r for r in due if r.customer_number == companies[0]][:5]
-            ctx.doc_state_store.mark("bench-tenant", oid, mine, RUN_AT - timedelta(days=100), "link")
+            record_download(ctx, "bench-tenant", oid, mine, RUN_AT - timedelta(days=100))
     return grants
 
 

@@ -162,7 +162,6 @@ var tableNames = [
   'docexpiry'
   'docids'
   'doclinks'
-  'docstate'
   'notifyprefs'
   'filingclaims'
   'ratelimits'

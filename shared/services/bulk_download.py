@@ -3,7 +3,9 @@ chunk by chunk and written on (to a blob, shared/adapters/archives.py) as it is 
 memory holds a chunk or two and the archive's bookkeeping, never the documents or the archive.
 
 Limits (count and total bytes, settings) are checked on the index's sizes before any blob
-is read; every document is audited and recorded per document before the archive leaves.
+is read; every document is audited and recorded per document before the archive leaves —
+one audit append and one link-log transaction per 33 documents (which also marks them
+downloaded for the caller), whatever the archive holds.
 """
 
 from __future__ import annotations
@@ -31,14 +33,12 @@ from shared.services.links import (
     CLOCK_SKEW,
     MAX_TTL_SECONDS,
     Caller,
-    DownloadMarker,
     Link,
     LinkRecorder,
     Nameable,
     Signer,
     TypeName,
     file_name,
-    mark_downloaded,
     received,
 )
 from shared.services.ports import Audit, Leases
@@ -94,7 +94,6 @@ class ZipPorts:
     links: LinkRecorder
     read_blob: Callable[[str], Iterable[bytes]]  # blob name -> its content in chunks
     type_name: TypeName  # the document type's name in a language (the catalogs)
-    states: DownloadMarker | None = None
 
 
 def parse_ids(raw: Any, limits: ZipLimits) -> list[str]:
@@ -137,7 +136,8 @@ def plan(
 
 def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[DocumentRecord], now: datetime) -> None:
     """One audit append for the whole archive (a 200-document ZIP is one block of the log,
-    not 200), then the per-document delivery records."""
+    not 200), then the per-document delivery records and the caller's downloaded marks,
+    written together per company (a transaction per 33 documents, not one per document)."""
     ports.audit.append_many(
         [
             AuditEvent(
@@ -152,9 +152,7 @@ def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[DocumentRecord]
             for record in records
         ]
     )
-    for record in records:
-        ports.links.record(received(record, "zip", now, None, caller))
-    mark_downloaded(ports.states, caller, records, now, "zip")
+    ports.links.record_many([received(record, "zip", now, None, caller) for record in records])
 
 
 class _Sink:

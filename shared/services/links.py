@@ -1,11 +1,14 @@
 """Issuing a download link: one read-only, short-lived SAS for one document the caller may
 see, named readably in the caller's language — and recorded twice, in the audit log (what
 happened; people named by tid/oid only, as everywhere in the audit) and in the per-document
-link log (who received this document, with their address, for the advisor's withdrawal)."""
+link log (who received this document, with their address, for the advisor's withdrawal). The
+link log's write also marks the document downloaded for the caller (SPEC 2 "new and
+downloaded", showing the last download), in the same transaction: a link costs the session,
+the document's read and two writes side by side (SPEC 7: ≤ 4 round trips)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,8 +29,8 @@ from shared.services.ports import Audit
 CLOCK_SKEW = timedelta(minutes=1)
 MAX_TTL_SECONDS = 600
 PDF = "application/pdf"
-# The audit append, the link-log write and the person's downloaded mark do not depend on each
-# other: written side by side, a link waits for one write's round trip instead of three
+# The audit append and the link-log write (with the person's downloaded mark) do not depend on
+# each other: written side by side, a link waits for one write's round trip instead of two
 # (issue 14: link time).
 _TRACES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="link-trace")
 
@@ -48,13 +51,12 @@ class Signer(Protocol):
 
 
 class LinkRecorder(Protocol):
+    """The link log: who received which document, and — in the same write — the receiver's own
+    new/downloaded state of it (SPEC 2)."""
+
     def record(self, link: IssuedLink) -> None: ...
 
-
-class DownloadMarker(Protocol):
-    """The person's own new/downloaded state (SPEC 2): issuing a link marks the document."""
-
-    def mark(self, tid: str, oid: str, records: Sequence[DocumentRecord], at: datetime, kind: str) -> None: ...
+    def record_many(self, links: Iterable[IssuedLink]) -> None: ...
 
 
 # (doc_type, lang) -> the glossary's name of the type in that language.
@@ -86,7 +88,6 @@ class LinkPorts:
     links: LinkRecorder
     container: str  # the `documents` container's real name (prefix included)
     type_name: TypeName  # the document type's name in a language (the catalogs)
-    states: DownloadMarker | None = None
 
 
 def received(record: DocumentRecord, kind: str, now: datetime, expires: datetime | None, caller: Caller) -> IssuedLink:
@@ -116,13 +117,6 @@ class Nameable(Protocol):
     def doc_date(self) -> date: ...
     @property
     def reference(self) -> str: ...
-
-
-def mark_downloaded(
-    states: DownloadMarker | None, caller: Caller, records: Sequence[DocumentRecord], now: datetime, kind: str
-) -> None:
-    if states is not None and records:
-        states.mark(caller.principal.tid, caller.principal.oid, records, now, kind)
 
 
 def file_name(record: Nameable, lang: str, type_name: TypeName) -> str:
@@ -165,11 +159,8 @@ def issue_link(
     )
     kind = "view" if inline else "link"
     audited = _TRACES.submit(ports.audit.append, event)
-    marked = _TRACES.submit(mark_downloaded, ports.states, caller, [record], now, kind)
     try:
         ports.links.record(received(record, kind, now, expires, caller))
     finally:
-        # all written (or the request fails) before the link leaves
-        audited.result()
-        marked.result()
+        audited.result()  # both written (or the request fails) before the link leaves
     return Link(url=signed.url, expires_at=expires, doc_id=record.doc_id)

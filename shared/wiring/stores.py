@@ -143,10 +143,11 @@ class Stores(Root):
 
     @cached_property
     def doc_state_store(self) -> DocStateStore:
-        """Who downloaded what, per person (SPEC 2 "New and downloaded")."""
+        """Who downloaded what, per person (SPEC 2 "New and downloaded"): read here, written by
+        the link log in the same table and transaction as the link records."""
         from shared.adapters.storage.doc_state import DocStateStore
 
-        return DocStateStore(self.storage.table("docstate"))
+        return DocStateStore(self.storage.table("doclinks"))
 
     @cached_property
     def preference_store(self) -> PreferenceStore:

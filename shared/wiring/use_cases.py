@@ -144,7 +144,6 @@ class UseCases(Identity):
             links=self.link_log,
             container=self.storage.container_name("documents"),
             type_name=type_name,
-            states=self.doc_state_store,
         )
 
     def zip_limits(self) -> ZipLimits:
@@ -162,7 +161,6 @@ class UseCases(Identity):
             links=self.link_log,
             read_blob=self.document_blobs.chunks,
             type_name=type_name,
-            states=self.doc_state_store,
         )
 
     def withdrawal_ports(self) -> WithdrawalPorts:

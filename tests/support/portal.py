@@ -8,7 +8,9 @@ import json
 import time
 import urllib.parse
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from azure.core.credentials import AccessToken
 from azure.storage.blob import BlobServiceClient
 
 from shared.context import AppContext
+from shared.domain.issued_links import IssuedLink
 from tests.support.azurite import ACCOUNT, Azurite
 
 TENANT = "72f988bf-0000-4000-8000-00000000c0de"
@@ -115,3 +118,18 @@ def archive_behind(ctx: AppContext, resp: Any) -> tuple[zipfile.ZipFile, dict[st
     name = urllib.parse.unquote(url.path).split(f"/{container}/", 1)[1]
     data = ctx.storage.container("downloads").download_blob(name).readall()
     return zipfile.ZipFile(io.BytesIO(data)), dict(urllib.parse.parse_qsl(url.query))
+
+
+def record_download(
+    ctx: AppContext, tid: str, oid: str, records: Iterable[Any], at: datetime, kind: str = "link"
+) -> None:
+    """This person downloaded these documents at `at`, recorded as a link or a ZIP records it:
+    the link log writes the person's new/downloaded state with the delivery records."""
+    ctx.link_log.record_many([
+        IssuedLink(
+            doc_id=r.doc_id, kind=kind, issued_at=at, expires_at=None, actor=f"{tid}/{oid}", actor_email="",
+            client="test", customer_number=r.customer_number, line=r.line, doc_type=r.doc_type,
+            deletes_at=r.deletes_at,
+        )
+        for r in records
+    ])

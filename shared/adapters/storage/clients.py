@@ -33,7 +33,6 @@ TABLES = (
     "docexpiry",
     "docids",
     "doclinks",
-    "docstate",
     "notifyprefs",
     "filingclaims",
     "ratelimits",

@@ -27,6 +27,7 @@ from shared.adapters.storage.preferences import PreferenceStore
 from shared.adapters.storage.rate_limits import RateLimiter
 from shared.adapters.storage.sessions import SessionStore
 from shared.domain.access_request import Status
+from shared.domain.identity import GrantStatus
 from shared.domain.notifications import person_key
 from shared.domain.retention import RATE_LIMIT_KEEP, Periods, Rule, audit_days_due
 from shared.settings import Settings
@@ -113,29 +114,38 @@ class RevokedGrants:
 class FormerUsersNotificationState:
     """A person's new/downloaded markers and notification choices once their access has ended:
     everyone whose grant is revoked longer than the revoked-grant period and who holds no
-    active grant. Runs before `revoked_grants` removes the grant that names them."""
+    active grant. Runs before `revoked_grants` removes the grants that name them. The markers
+    sit in the companies' partitions, so they are found through the companies of the person's
+    grants (one range read per company, no scan); markers of a company whose grant went in an
+    earlier sweep leave with their document (`download_marks`)."""
 
     def __init__(self, grants: GrantStore, states: DocStateStore, choices: PreferenceStore, period: timedelta) -> None:
         self.grants, self.states, self.choices, self.period = grants, states, choices, period
+        self._companies: dict[str, set[str]] = {}
 
     def due(self, now: datetime) -> Iterator[str]:
-        seen: set[str] = set()
+        self._companies = {}
         for grant in self.grants.revoked_before(now - self.period):
             try:
                 person = person_key(grant.tid, grant.oid)
             except ValueError:
                 continue
-            if person not in seen and not self.grants.active_for(grant.tid, grant.oid):
-                seen.add(person)
-                yield person
+            if person in self._companies:
+                continue
+            theirs = self.grants.for_person(grant.tid, grant.oid)
+            if any(g.status is GrantStatus.ACTIVE for g in theirs):
+                continue
+            self._companies[person] = {g.customer_number for g in theirs} | {grant.customer_number}
+        return iter(sorted(self._companies))
 
     def remove(self, key: str) -> None:
-        self.states.delete_person(key)
+        self.states.delete_person(key, self._companies.get(key, ()))
         self.choices.delete(key)
 
 
 class DownloadMarksOfDeletedDocuments:
-    """`docstate` rows of documents past their deletion date: they go with the document."""
+    """New/downloaded markers (`doclinks` state rows) of documents past their deletion date:
+    they go with the document."""
 
     def __init__(self, states: DocStateStore) -> None:
         self.states = states

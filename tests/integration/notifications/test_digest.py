@@ -13,7 +13,7 @@ from shared.context import AppContext
 from shared.domain.companies import Company
 from shared.domain.notifications import Frequency, Preferences, person_key
 from tests.support.identity import add_grant
-from tests.support.portal import file_document
+from tests.support.portal import file_document, record_download
 
 ANNA = "anna.meier@muster-ag.ch"  # 100001 IJM + LAA
 BEN = "ben.keller@muster-ag.ch"  # 100001 LAAC only
@@ -111,7 +111,7 @@ def test_reminder_lists_only_what_the_person_has_not_downloaded(
     first = file_document(ctx, "100001", "LAA", "benefit_statement", "2025-03-01", "R10")
     file_document(ctx, "100001", "LAA", "cover_confirmation", "2025-03-02", "R11")
     anna = people["anna"]
-    ctx.doc_state_store.mark(anna.tid, anna.oid, [first], clock.now(), "link")
+    record_download(ctx, anna.tid, anna.oid, [first], clock.now())
     clock.set(run_day)
     report = ctx.notify_digest()
     assert report.expiring_documents == 2 and report.reminders == 2

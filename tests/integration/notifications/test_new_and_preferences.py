@@ -38,10 +38,10 @@ def _items(http: Client) -> dict[str, dict[str, Any]]:
 
 
 def test_new_until_the_person_downloads_it_and_others_do_not_clear_it(
-    ctx: AppContext, http: Client, devhost: Any, docs: dict[str, Any]
+    ctx: AppContext, http: Client, devhost: Any, docs: dict[str, Any], clock: MutableClock
 ) -> None:
     """GIVEN two people of one company WHEN Anna downloads a document THEN it is no longer new
-    for her, shows when she did, and stays new for Ben."""
+    for her, shows when she last did, and stays new for Ben."""
     add_grant(ctx, BEN, "100001", ("IJM", "LAA"))
     login(http, ctx, ANNA, grants=[("100001", ("IJM", "LAA"))])
     items = _items(http)
@@ -52,6 +52,11 @@ def test_new_until_the_person_downloads_it_and_others_do_not_clear_it(
     assert items[docs["laa"].doc_id]["new"] is False
     assert items[docs["laa"].doc_id]["downloaded_at"] == ctx.clock.now().isoformat().replace("+00:00", "Z")
     assert items[docs["laa2"].doc_id]["new"] is True
+    # A later download or view moves "downloaded on" to it (the last one is shown).
+    clock.advance(timedelta(minutes=5))
+    assert http.get(f"/api/documents/{docs['laa'].doc_id}/link?disposition=inline").status_code == 200
+    items = _items(http)
+    assert items[docs["laa"].doc_id]["downloaded_at"] == ctx.clock.now().isoformat().replace("+00:00", "Z")
 
     ben = Client(devhost.base_url)
     try:

@@ -4,6 +4,7 @@ second inside its lifetime stays, one second past it goes (real stores on Azurit
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from shared.domain.issued_links import IssuedLink
 from shared.domain.notifications import Frequency, Preferences, person_key
 from shared.domain.retention import MINIMISED_ACTION
 from shared.services.minimisation import minimise
+from tests.support.portal import record_download
 
 SECOND = timedelta(seconds=1)
 
@@ -211,7 +213,7 @@ def test_download_marks_go_with_their_document(ctx: AppContext, clock: MutableCl
     tid, oid = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
     early = record_for_marks("a", t0 + timedelta(days=10))
     late = record_for_marks("b", t0 + timedelta(days=20))
-    states.mark(tid, oid, [early, late], t0, "zip")
+    record_download(ctx, tid, oid, [early, late], t0, "zip")
 
     assert run(ctx, early.deletes_at - SECOND)["download_marks"] == 0
     assert run(ctx, early.deletes_at + SECOND)["download_marks"] == 1
@@ -233,7 +235,7 @@ def test_a_former_users_markers_and_choices_go_with_their_last_grant(ctx: AppCon
             created_at=t0 - timedelta(days=500), revoked_at=t0 if status == GrantStatus.REVOKED else None,
             created_by="test",
         ))
-        ctx.doc_state_store.mark(tid, oid, [record_for_marks("c", t0 + timedelta(days=300))], t0, "link")
+        record_download(ctx, tid, oid, [record_for_marks("c", t0 + timedelta(days=300))], t0)
         ctx.preference_store.put(person_key(tid, oid), Preferences(Frequency.WEEKLY, False, "fr"))
 
     assert run(ctx, t0 + timedelta(days=90) - SECOND)["former_users_notifications"] == 0
@@ -243,6 +245,27 @@ def test_a_former_users_markers_and_choices_go_with_their_last_grant(ctx: AppCon
     assert ctx.preference_store.get(person_key(tid, anna)) == Preferences()
     assert ctx.doc_state_store.downloaded(tid, ben, ["100001"]) != {}
     assert ctx.preference_store.get(person_key(tid, ben)).new_documents is Frequency.WEEKLY
+
+
+def test_a_former_users_markers_go_in_every_company_they_had_a_grant_for(ctx: AppContext, clock: MutableClock) -> None:
+    """GIVEN Anna downloaded in two companies and lost both grants THEN after the revoked-grant
+    period her markers go in both (they live in the companies' partitions)."""
+    t0 = clock.now()
+    tid, anna = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+    for number in ("100001", "100002"):
+        ctx.grant_store.put(Grant(
+            grant_id=new_grant_id(number), tid=tid, oid=anna, email="anna@muster-ag.ch", customer_number=number,
+            lines=("LAA",), kind=GrantKind.CUSTOMER, status=GrantStatus.REVOKED,
+            created_at=t0 - timedelta(days=500), revoked_at=t0 - timedelta(days=30 if number == "100002" else 0),
+            created_by="test",
+        ))
+        marks = replace(record_for_marks("c", t0 + timedelta(days=300)), customer_number=number)
+        record_download(ctx, tid, anna, [marks], t0)
+    assert set(ctx.doc_state_store.downloaded(tid, anna, ["100001", "100002"])) == {"c" * 32}
+
+    assert run(ctx, t0 + timedelta(days=90) + SECOND)["former_users_notifications"] == 1
+    assert ctx.doc_state_store.downloaded(tid, anna, ["100001"]) == {}
+    assert ctx.doc_state_store.downloaded(tid, anna, ["100002"]) == {}
 
 
 def record_for_marks(tag: str, deletes_at: datetime) -> DocumentRecord:
