@@ -233,6 +233,7 @@ def raw_link(ctx: AppContext, record: DocumentRecord, tid: str, oid: str) -> str
     storage.table("doclinks").submit_transaction([
         ("create", {"PartitionKey": f"c-{COMPANY}", "RowKey": f"t{row}", "k": "x"}),
         ("create", {"PartitionKey": f"c-{COMPANY}", "RowKey": f"d{record.doc_id}_{row}", "k": "x"}),
+        ("upsert", {"PartitionKey": f"c-{COMPANY}", "RowKey": f"s{tid}_{oid}_{record.doc_id}", "k": "x"}),
     ])
     return token
 
