@@ -7,8 +7,9 @@ Order of a run, and why:
    never with everything stored;
 2. per person, in memory: what of that they may see, grouped into counts (no names, no
    references — `domain.notifications.summarise`);
-3. per person with something to say: at most one read (their own downloads, only when a
-   reminder is due — a document already downloaded is not worth a reminder) and one write:
+3. per person with something to say: their own downloads, only when a reminder is due — a
+   document already downloaded is not worth a reminder; one range read per company with a
+   document due, as the marks live in the companies' partitions — and one write:
    their mails go to the outbox in one batch whose ids are a function of person and period,
    so the insert is the claim. A crash, a retry or a second instance running at the same
    time writes nothing twice, and the existing outbox delivery sends each mail once.
