@@ -7,9 +7,10 @@ Order of a run, and why:
    never with everything stored;
 2. per person, in memory: what of that they may see, grouped into counts (no names, no
    references — `domain.notifications.summarise`);
-3. per person with something to say: their own downloads, only when a reminder is due — a
-   document already downloaded is not worth a reminder; one range read per company with a
-   document due, as the marks live in the companies' partitions — and one write:
+3. who already downloaded the documents due for a reminder (a document already downloaded is
+   not worth one): one range read per company with a document due, for everybody, keyed by
+   the deletion day (link_log.py, `e` rows) — read once, like the documents themselves;
+4. per person with something to say, one write:
    their mails go to the outbox in one batch whose ids are a function of person and period,
    so the insert is the claim. A crash, a retry or a second instance running at the same
    time writes nothing twice, and the existing outbox delivery sends each mail once.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from shared.domain.documents import DocumentRecord
@@ -45,7 +46,7 @@ class _Recent(Protocol):
 
 
 class _States(Protocol):
-    def downloaded(self, tid: str, oid: str, customer_numbers: Iterable[str]) -> dict[str, datetime]: ...
+    def downloaded_before_deletion(self, customer_numbers: Iterable[str], day: date) -> set[tuple[str, str]]: ...
 
 
 class _Outbox(Protocol):
@@ -120,6 +121,10 @@ def run_notifications(ports: DigestPorts, now: datetime, reminder_days: int) -> 
     anyone_reminded = any(choices.get(k, Preferences()).expiry_reminders for k in everyone)
     expiring = ports.recent.deleted_on(deletion_day) if anyone_reminded else []
     report.expiring_documents = len(expiring)
+    held = (
+        ports.states.downloaded_before_deletion({r.customer_number for r in expiring}, deletion_day.date())
+        if expiring else set()
+    )
     names: dict[str, str] = {}
 
     def name(number: str) -> str:
@@ -143,8 +148,7 @@ def run_notifications(ports: DigestPorts, now: datetime, reminder_days: int) -> 
         if prefs.expiry_reminders:
             candidates = visible_to(expiring, person.scopes)
             if candidates:
-                seen = ports.states.downloaded(person.tid, person.oid, {r.customer_number for r in candidates})
-                left = [r for r in candidates if r.doc_id not in seen]
+                left = [r for r in candidates if (key, r.doc_id) not in held]
                 if left:
                     summary = summarise(left, day_of="deletes_at")
                     mails.append(Mail(

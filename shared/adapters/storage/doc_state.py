@@ -4,6 +4,7 @@ state rows the link log writes (Table `doclinks`, shared/adapters/storage/link_l
 | PartitionKey   | RowKey                    | read                                          |
 | -------------- | ------------------------- | --------------------------------------------- |
 | `c-{customer}` | `s{tid}_{oid}_{doc_id}`   | one range read per company (a list page: one) |
+| `c-{customer}` | `e{yyyymmdd}_{tid}_{oid}_{doc_id}` | by deletion day: one range read per company |
 
 The rows sit in the company's partition beside the link records, so issuing a link writes
 both in one transaction (SPEC 7: a link ≤ 4 round trips). A document is "new" for a person
@@ -17,13 +18,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError
 
-from shared.adapters.storage.link_log import company_partition, state_prefix
+from shared.adapters.storage.link_log import company_partition, reminder_prefix, state_prefix
 from shared.domain.companies import valid_customer_number
 from shared.domain.notifications import person_key
 
@@ -48,22 +49,42 @@ class DocStateStore:
                     found[entity["doc_id"]] = entity["downloaded_at"]
         return found
 
+    def downloaded_before_deletion(self, customer_numbers: Iterable[str], day: date) -> set[tuple[str, str]]:
+        """(person, doc_id) for every download of a document deleted on this UTC day, in these
+        companies: one range read per company, for everybody at once (the expiry reminder)."""
+        head = reminder_prefix(day)
+        found: set[tuple[str, str]] = set()
+        for number in sorted({c for c in customer_numbers if valid_customer_number(c)}):
+            entities = self.table.query_entities(
+                "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
+                parameters={"pk": company_partition(number), "lo": head, "hi": head[:-1] + "`"},  # "`" follows "_"
+                select=["person", "doc_id"],
+                results_per_page=1000,
+            )
+            found.update((str(e.get("person")), str(e.get("doc_id"))) for e in entities)
+        return found
+
     def gone_before(self, cutoff: datetime) -> Iterator[str]:
-        """Keys of rows whose document is deleted by `cutoff` (retention removed it, or will
-        have by the end of this sweep): the marker has no purpose left. A filtered read of
-        the table, once a day, like the other minimisation rules; only state rows carry
-        `deletes_at`, the RowKey check is a second guard."""
+        """Keys of marks whose document is deleted by `cutoff` (retention removed it, or will
+        have by the end of this sweep): the mark has no purpose left. A filtered read of the
+        table, once a day, like the other minimisation rules; only state rows carry
+        `deletes_at`. One key per mark, `{partition}/{day row}/{person row}`: the day row goes
+        first, so a sweep interrupted in between finds the person row again."""
         entities = self.table.query_entities(
-            "deletes_at lt @cutoff", parameters={"cutoff": cutoff}, select=["PartitionKey", "RowKey"]
+            "deletes_at lt @cutoff", parameters={"cutoff": cutoff}, select=["PartitionKey", "RowKey", "deletes_at"]
         )
         for entity in entities:
-            if str(entity["RowKey"]).startswith("s"):
-                yield f"{entity['PartitionKey']}/{entity['RowKey']}"  # "/" never occurs in these keys
+            row, deletes_at = str(entity["RowKey"]), entity.get("deletes_at")
+            if row.startswith("s") and isinstance(deletes_at, datetime):
+                day = reminder_prefix(deletes_at.astimezone(UTC).date())
+                yield f"{entity['PartitionKey']}/{day}{row[1:]}/{row}"  # "/" never occurs in these keys
 
     def delete_key(self, key: str) -> None:
-        partition, _, row = key.partition("/")
-        with contextlib.suppress(ResourceNotFoundError):
-            self.table.delete_entity(partition, row)
+        """Every row a key names (a mark's day row, then its person row); safe to repeat."""
+        partition, *rows = key.split("/")
+        for row in rows:
+            with contextlib.suppress(ResourceNotFoundError):
+                self.table.delete_entity(partition, row)
 
     def delete_person(self, person: str, customer_numbers: Iterable[str]) -> int:
         """Every row of one person (their access has ended) in these companies: one range read
@@ -72,6 +93,7 @@ class DocStateStore:
         removed = 0
         for number in sorted({c for c in customer_numbers if valid_customer_number(c)}):
             keys = [(e["PartitionKey"], e["RowKey"]) for e in self._rows(number, person, [])]
+            keys += [(e["PartitionKey"], e["RowKey"]) for e in self._reminder_rows(number, person)]
             for start in range(0, len(keys), _BATCH):
                 self._delete_all(keys[start : start + _BATCH])
             removed += len(keys)
@@ -83,6 +105,16 @@ class DocStateStore:
             "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
             parameters={"pk": company_partition(customer_number), "lo": head, "hi": head[:-1] + "`"},  # "`" follows "_"
             select=["PartitionKey", "RowKey", *select],
+            results_per_page=1000,
+        )
+
+    def _reminder_rows(self, customer_number: str, person: str) -> Iterable[Any]:
+        """The person's rows by deletion day: the day comes first in their key, so the person is
+        a filter over the company's `e` range (the daily minimisation, not a request path)."""
+        return self.table.query_entities(
+            "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi and person eq @person",
+            parameters={"pk": company_partition(customer_number), "lo": "e", "hi": "f", "person": person},
+            select=["PartitionKey", "RowKey"],
             results_per_page=1000,
         )
 

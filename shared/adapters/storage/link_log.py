@@ -15,13 +15,19 @@ so all three rows go in one entity-group transaction (one round trip, all rows o
 |                |                                          | proof of delivery): one range read     |
 | `c-{customer}` | `s{tid}_{oid}_{doc_id}`                  | the person's downloads in the company: |
 |                |                                          | one range read (doc_state.py)          |
+| `c-{customer}` | `e{deletes_at:%Y%m%d}_{tid}_{oid}_{doc_id}` | who downloaded the documents deleted |
+|                |                                          | on a day: one range read per company,  |
+|                |                                          | once per run (the expiry reminder)     |
 
-The `s` row is upserted: `downloaded_at` is the person's LAST download or view of the
-document, which the list shows as "downloaded on". It carries `downloaded_at` and the
-document's `deletes_at` and never `issued_at`, so the retention rules tell the two kinds
-apart by property: `issued_before` finds issue records only, `gone_before` state rows only.
-A link costs one write here for all three rows (SPEC 7: a link ≤ 4 round trips); a ZIP one
-transaction per 33 documents of a company instead of one per document.
+The `s` and `e` rows are upserted: `downloaded_at` is the person's LAST download or view of
+the document, which the list shows as "downloaded on". The `e` row is the same fact keyed by
+the document's deletion day, so the daily run reads who already holds the documents it would
+remind about in one range per company instead of one read per person and company (SPEC 7: a
+digest ≤ 2 round trips per person notified). Both carry `downloaded_at` and the document's
+`deletes_at` and never `issued_at`, so the retention rules tell the kinds apart by property:
+`issued_before` finds issue records only, `gone_before` state rows only. A link costs one
+write here for all four rows (SPEC 7: a link ≤ 4 round trips); a ZIP one transaction per 25
+documents of a company instead of one per document.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
@@ -44,8 +50,8 @@ from shared.domain.notifications import person_key
 # Document ids are lowercase base32 (SPEC 4); nothing else may become a partition key.
 _DOC_ID = re.compile(r"[a-z2-7]{16,64}", re.ASCII)
 # A transaction holds at most 100 operations (Azure refuses more; Azurite answers garbage,
-# docs/index-design.md) and a link's three rows always go in the same one: 33 links.
-LINKS_PER_TRANSACTION = 33
+# docs/index-design.md) and a link's four rows always go in the same one: 25 links.
+LINKS_PER_TRANSACTION = 25
 
 Operation = tuple[Any, ...]
 
@@ -73,6 +79,11 @@ def state_prefix(person: str) -> str:
     return f"s{person}_"
 
 
+def reminder_prefix(day: date) -> str:
+    """RowKey prefix of the state rows of the documents deleted on this UTC day."""
+    return f"e{day:%Y%m%d}_"
+
+
 def _person_of(actor: str) -> str | None:
     """The person key of an actor named "tid/oid" (as the audit names people), else None."""
     tid, _, oid = actor.partition("/")
@@ -83,8 +94,9 @@ def _person_of(actor: str) -> str | None:
 
 
 def _operations(link: IssuedLink) -> tuple[list[Operation], str | None]:
-    """The link's time and document rows (created) and the person's state row (upserted, so
-    `downloaded_at` becomes this issue); with the state row's RowKey, if it has one."""
+    """The link's time and document rows (created) and the person's state rows (upserted, so
+    `downloaded_at` becomes this issue): by person, and by the document's deletion day; with
+    the person's state RowKey, if it has one (the day row repeats exactly when it does)."""
     # Time first so a range reads in issue order; the suffix keeps two issues in the same
     # microsecond apart.
     stamp = f"{link.issued_at:%Y%m%dT%H%M%S%f}_{secrets.token_hex(4)}"
@@ -118,9 +130,12 @@ def _operations(link: IssuedLink) -> tuple[list[Operation], str | None]:
         "downloaded_at": link.issued_at,
         "kind": link.kind,
     }
+    ops.append(("upsert", state, {"mode": UpdateMode.MERGE}))
     if link.deletes_at is not None:
         state["deletes_at"] = link.deletes_at
-    ops.append(("upsert", state, {"mode": UpdateMode.MERGE}))
+        day = reminder_prefix(link.deletes_at.astimezone(UTC).date())
+        reminder = {**state, "RowKey": f"{day}{person}_{link.doc_id}", "person": person}
+        ops.append(("upsert", reminder, {"mode": UpdateMode.MERGE}))
     return ops, state["RowKey"]
 
 
@@ -135,7 +150,7 @@ class _Batch:
 
 
 def transactions(links: Iterable[IssuedLink]) -> list[list[Operation]]:
-    """Per company partition, in the order given: at most 33 links per transaction, and a new
+    """Per company partition, in the order given: at most 25 links per transaction, and a new
     transaction where a state row would repeat (Azure refuses an entity twice in one batch;
     the later upsert then lands after the earlier one, so the last download wins)."""
     open_: dict[str, _Batch] = {}

@@ -107,7 +107,7 @@ def test_a_zip_records_its_documents_in_one_transaction_not_one_per_document(
     trips: RoundTrips, customer: tuple[Client, dict[str, str]]
 ) -> None:
     """The link log's rows and the downloaded marks of every document of a ZIP go in one
-    `$batch` (up to 33 documents of a company): a second document adds its reads (its id
+    `$batch` (up to 25 documents of a company): a second document adds its reads (its id
     entity, its blob), no write; nothing else writes `doclinks`."""
     client, docs = customer
     one = _zip(trips, client, docs["csrf"], [docs["laa"]])
@@ -120,11 +120,11 @@ def test_a_zip_records_its_documents_in_one_transaction_not_one_per_document(
 
 
 @pytest.mark.parametrize("documents", [1, LINKS_PER_TRANSACTION, LINKS_PER_TRANSACTION + 1, 200])
-def test_n_documents_of_one_company_are_recorded_in_ceil_n_over_33_transactions(
+def test_n_documents_of_one_company_are_recorded_in_ceil_n_over_25_transactions(
     trips: RoundTrips, storage: Storage, documents: int
 ) -> None:
-    """Three rows per document, at most 100 operations per transaction and a document's rows
-    never split: ⌈N / 33⌉ transactions — 7 for the largest archive (200), not 200."""
+    """Four rows per document, at most 100 operations per transaction and a document's rows
+    never split: ⌈N / 25⌉ transactions — 8 for the largest archive (200), not 200."""
     log = LinkLog(storage.table("doclinks"))
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     links = [

@@ -220,6 +220,7 @@ def test_download_marks_go_with_their_document(ctx: AppContext, clock: MutableCl
     assert set(states.downloaded(tid, oid, ["100001"])) == {late.doc_id}
     assert run(ctx, late.deletes_at + SECOND)["download_marks"] == 1
     assert states.downloaded(tid, oid, ["100001"]) == {}
+    assert state_rows(ctx) == []  # the rows by deletion day went too
 
 
 def test_a_former_users_markers_and_choices_go_with_their_last_grant(ctx: AppContext, clock: MutableClock) -> None:
@@ -266,6 +267,13 @@ def test_a_former_users_markers_go_in_every_company_they_had_a_grant_for(ctx: Ap
     assert run(ctx, t0 + timedelta(days=90) + SECOND)["former_users_notifications"] == 1
     assert ctx.doc_state_store.downloaded(tid, anna, ["100001"]) == {}
     assert ctx.doc_state_store.downloaded(tid, anna, ["100002"]) == {}
+    assert state_rows(ctx) == []  # the rows by deletion day went too
+
+
+def state_rows(ctx: AppContext) -> list[str]:
+    """Every download mark in the link log's table, by person (`s`) and by deletion day (`e`)."""
+    rows = ctx.storage.table("doclinks").query_entities("RowKey ge 'e'", select=["RowKey"])
+    return sorted(str(r["RowKey"]) for r in rows if str(r["RowKey"])[:1] in ("s", "e"))
 
 
 def record_for_marks(tag: str, deletes_at: datetime) -> DocumentRecord:

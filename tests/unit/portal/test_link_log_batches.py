@@ -1,6 +1,6 @@
 """How the link log groups its rows into entity-group transactions (no storage needed): what
 Azure accepts (≤ 100 operations, one partition, an entity at most once per batch) and what
-keeps a link whole (its three rows in one transaction)."""
+keeps a link whole (its four rows in one transaction)."""
 
 from __future__ import annotations
 
@@ -34,25 +34,27 @@ def _check(batches: list[list[tuple]]) -> None:
         assert max(rows.values()) == 1, rows
 
 
-@pytest.mark.parametrize(("links", "expected"), [(1, 1), (33, 1), (34, 2), (100, 4), (200, 7)])
-def test_one_company_takes_ceil_n_over_33_transactions(links: int, expected: int) -> None:
+@pytest.mark.parametrize(("links", "expected"), [(1, 1), (25, 1), (26, 2), (100, 4), (200, 8)])
+def test_one_company_takes_ceil_n_over_25_transactions(links: int, expected: int) -> None:
     batches = transactions([link(n) for n in range(links)])
     _check(batches)
     assert len(batches) == expected == -(-links // LINKS_PER_TRANSACTION)
-    # Each link's time row, document row and state row sit in the same transaction.
+    # Each link's time row, document row and state rows sit in the same transaction.
     for batch in batches:
         kinds = Counter(op[1]["RowKey"][0] for op in batch)
-        assert kinds["t"] == kinds["d"] == kinds["s"]
+        assert kinds["t"] == kinds["d"] == kinds["s"] == kinds["e"]
 
 
-def test_a_state_row_is_an_upsert_without_issued_at_and_with_the_documents_deletion() -> None:
+def test_state_rows_are_upserts_without_issued_at_by_person_and_by_deletion_day() -> None:
     (batch,) = transactions([link(1)])
-    state = [op for op in batch if op[1]["RowKey"].startswith("s")]
-    assert [op[0] for op in batch] == ["create", "create", "upsert"]
-    (op,) = state
-    assert op[1]["RowKey"] == "s" + ANNA.replace("/", "_") + "_" + link(1).doc_id
-    assert "issued_at" not in op[1]  # `issued_before` must not take it for an issue record
-    assert op[1]["downloaded_at"] == NOW and op[1]["deletes_at"] == NOW + timedelta(days=365)
+    assert [op[0] for op in batch] == ["create", "create", "upsert", "upsert"]
+    person = ANNA.replace("/", "_")
+    by_person, by_day = batch[2][1], batch[3][1]
+    assert by_person["RowKey"] == f"s{person}_{link(1).doc_id}"
+    assert by_day["RowKey"] == f"e20270302_{person}_{link(1).doc_id}" and by_day["person"] == person
+    for row in (by_person, by_day):
+        assert "issued_at" not in row  # `issued_before` must not take it for an issue record
+        assert row["downloaded_at"] == NOW and row["deletes_at"] == NOW + timedelta(days=365)
 
 
 def test_companies_never_share_a_transaction() -> None:
