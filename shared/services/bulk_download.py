@@ -4,7 +4,7 @@ memory holds a chunk or two and the archive's bookkeeping, never the documents o
 
 Limits (count and total bytes, settings) are checked on the index's sizes before any blob
 is read; every document is audited and recorded per document before the archive leaves —
-one audit append and one link-log transaction per 33 documents (which also marks them
+one audit append and one link-log transaction per 25 documents (which also marks them
 downloaded for the caller), whatever the archive holds.
 """
 
@@ -137,7 +137,7 @@ def plan(
 def audit_all(ports: ZipPorts, caller: Caller, records: Sequence[DocumentRecord], now: datetime) -> None:
     """One audit append for the whole archive (a 200-document ZIP is one block of the log,
     not 200), then the per-document delivery records and the caller's downloaded marks,
-    written together per company (a transaction per 33 documents, not one per document)."""
+    written together per company (a transaction per 25 documents, not one per document)."""
     ports.audit.append_many(
         [
             AuditEvent(

@@ -179,7 +179,7 @@ class LinkLog:
         self.record_many([link])
 
     def record_many(self, links: Iterable[IssuedLink]) -> None:
-        """Several issues (a ZIP's documents): one transaction per company and 33 links, so a
+        """Several issues (a ZIP's documents): one transaction per company and 25 links, so a
         ZIP's round trips here do not grow with each document. Every key is checked before
         anything is written."""
         for operations in transactions(links):
