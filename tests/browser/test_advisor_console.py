@@ -6,6 +6,7 @@ a phone layout, and a customer who opens /advisor."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,8 @@ def test_request_list_and_decisions_at_the_card(
     late = anna_second.locator(".card-message.error")
     late.wait_for()
     said = late.inner_text()
-    assert said == "This request has already been decided." or said.startswith("Already approved by Berater on ")
+    # Issue 10's 409 names who approved and when; the card says it, in Swiss date and time.
+    assert re.fullmatch(r"Already approved by Berater on \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}\.", said), said
     second.screenshot(path=str(output_dir / "advisor-console-already-decided-en.png"), full_page=True)
 
     # Counts, search and the approved tab with who decided.
