@@ -208,7 +208,7 @@ def raw_search(ctx: AppContext, tid: str, oid: str, text: str, limit: int = 50) 
     if plan.driver_types:
         types = " or ".join(f"doc_type eq @t{i}" for i in range(len(plan.driver_types)))
         ranges.append((
-            f"{in_range} and ({types})",
+            f"{in_range} and ( {types} )",  # the SDK substitutes @names between spaces
             {"pk": COMPANY, "lo": "~l-", "hi": "~l.", **{f"t{i}": t for i, t in enumerate(plan.driver_types)}},
         ))
     streams = [
