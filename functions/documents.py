@@ -21,7 +21,7 @@ from shared.services.documents import (
     resolve_scope,
     search_words,
 )
-from shared.services.links import Caller, Link, issue_link
+from shared.services.links import Caller, Link, Prefetched, issue_link
 from shared.services.personal_state import state_json
 from web.auth_http import refuse_cross_site, require_advisor, require_session
 from web.http import client_address, endpoint, json_response, read_json, redirect
@@ -59,13 +59,18 @@ def link_api(req: func.HttpRequest) -> func.HttpResponse:
     """A GET that issues and records a link (proof of delivery): never for another site's request."""
     refuse_cross_site(req)
     ctx = context.current()
-    link = link_for(req, ctx, caller_for(req, ctx))
+    document = Prefetched(ctx.document_index, req.route_params.get("doc_id", ""))  # beside the session read
+    link = link_for(req, ctx, caller_for(req, ctx), prefetched=document)
     expires = utc_iso(link.expires_at)
     return json_response({"url": link.url, "expires_at": expires})
 
 
 def link_for(
-    req: func.HttpRequest, ctx: context.AppContext, caller: Caller, company: str | None = None
+    req: func.HttpRequest,
+    ctx: context.AppContext,
+    caller: Caller,
+    company: str | None = None,
+    prefetched: Prefetched | None = None,
 ) -> Link:
     """The link for the route's document, `company` (else the query's) choosing among the
     caller's grants, `?disposition=inline` for a view: shared by the API and the page."""
@@ -80,6 +85,7 @@ def link_for(
         ctx.settings.link_ttl_seconds,
         company=company or req.params.get("company") or None,
         inline=disposition == "inline",
+        prefetched=prefetched,
     )
 
 

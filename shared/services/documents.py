@@ -270,8 +270,14 @@ def item_json(record: DocumentRecord) -> dict[str, Any]:
     }
 
 
+class DocumentLookup(Protocol):
+    """What finding one document needs of the index: `get` by company and id."""
+
+    def get(self, customer_number: str, doc_id: str) -> DocumentRecord | None: ...
+
+
 def find_visible(
-    index: DocumentIndex, grants: Iterable[Grant], doc_id: str, company: str | None = None, *, now: datetime
+    index: DocumentLookup, grants: Iterable[Grant], doc_id: str, company: str | None = None, *, now: datetime
 ) -> DocumentRecord:
     """The document if one of the caller's companies holds it in a granted line, else raise.
 

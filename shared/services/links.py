@@ -9,7 +9,7 @@ the document's read and two writes side by side (SPEC 7: ≤ 4 round trips)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -21,7 +21,7 @@ from shared.domain.identity import Grant, Principal
 from shared.domain.issued_links import IssuedLink, SignedLink
 from shared.domain.lines import local_code
 from shared.domain.timestamps import utc_iso
-from shared.services.documents import DocumentIndex, find_visible
+from shared.services.documents import DOC_ID, DocumentIndex, find_visible
 from shared.services.ports import Audit
 
 # The link starts a minute in the past: a client clock slightly behind would otherwise
@@ -126,6 +126,27 @@ def file_name(record: Nameable, lang: str, type_name: TypeName) -> str:
     )
 
 
+class _Finder(Protocol):
+    def find(self, doc_id: str) -> DocumentRecord | None: ...
+
+
+class Prefetched:
+    """The document's id entity, read while the caller's session is still being read: a link
+    then waits for one of the two reads instead of both in turn (issue 14: link time). Nothing
+    of it is used, nor anything answered, before the caller is known; `get` then checks the
+    company like the index does."""
+
+    def __init__(self, index: _Finder, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self._future: Future[DocumentRecord | None] | None = (
+            _TRACES.submit(index.find, doc_id) if DOC_ID.fullmatch(doc_id) else None
+        )
+
+    def get(self, customer_number: str, doc_id: str) -> DocumentRecord | None:
+        record = self._future.result() if self._future is not None and doc_id == self.doc_id else None
+        return record if record is not None and record.customer_number == customer_number else None
+
+
 def issue_link(
     ports: LinkPorts,
     caller: Caller,
@@ -134,10 +155,12 @@ def issue_link(
     ttl_seconds: int,
     company: str | None = None,
     inline: bool = False,
+    prefetched: Prefetched | None = None,
 ) -> Link:
     """Sign, then audit and record (side by side): a link is never handed out without its
     trace. `inline` opens the PDF in the browser's viewer and is audited (and recorded) as a view."""
-    record = find_visible(ports.index, caller.grants, doc_id, company, now=now)
+    index = prefetched if prefetched is not None and prefetched.doc_id == doc_id else ports.index
+    record = find_visible(index, caller.grants, doc_id, company, now=now)
     ttl = timedelta(seconds=max(1, min(ttl_seconds, MAX_TTL_SECONDS)))
     expires = now + ttl
     signed = ports.signer.sign(
