@@ -146,7 +146,8 @@ def raw_company(tables: TableServiceClient, blobs: BlobServiceClient, prefix: st
 
     def page(line: str) -> list[Any]:
         out = []
-        for entity in index.query_entities("PartitionKey eq @pk", parameters={"pk": f"{COMPANY}-{line}"},
+        for entity in index.query_entities("PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
+                                           parameters={"pk": COMPANY, "lo": f"{line}-", "hi": f"{line}."},
                                            results_per_page=DOCUMENTS_PER_LINE + 1):
             out.append(entity)
             if len(out) > DOCUMENTS_PER_LINE:

@@ -79,7 +79,8 @@ def baseline_one(storage: Storage, index: DocumentIndex, name: str, *, now: date
                                source_match_condition=MatchConditions.IfNotModified)
     entities = index._entities(record)  # the entity dicts only; the writes below are raw SDK calls
     storage.table("docexpiry").upsert_entity(entities["expiry"][0], mode=UpdateMode.REPLACE)
-    storage.table("docindex").upsert_entity(entities["list"][0], mode=UpdateMode.REPLACE)
+    listed = [("upsert", e, {"mode": UpdateMode.REPLACE}) for e in entities["list"]]
+    storage.table("docindex").submit_transaction(listed)  # the line's row and the all-lines row
     search = [("upsert", e, {"mode": UpdateMode.REPLACE}) for e in entities["search"]]
     if len(search) > 1:
         storage.table("docsearch").submit_transaction(search)

@@ -183,9 +183,9 @@ def raw_grants(ctx: AppContext, tid: str, oid: str) -> None:
 
 
 def raw_list(ctx: AppContext, tid: str, oid: str, limit: int = 50) -> int:
-    """The grants, then one range read of the company's list of every line (`~l-` rows)."""
+    """The grants, then one range read of the company's list of every line (`~l-` rows of docindex)."""
     raw_grants(ctx, tid, oid)
-    query = ctx.storage.table("docsearch").query_entities(
+    query = ctx.storage.table("docindex").query_entities(
         "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
         parameters={"pk": COMPANY, "lo": "~l-", "hi": "~l."},
         results_per_page=limit + 1,
@@ -199,21 +199,21 @@ def raw_search(ctx: AppContext, tid: str, oid: str, text: str, limit: int = 50) 
     list, each read in one request of up to 1,000 entities and merged in RowKey order; every
     query word checked on each entity, stopping once the page is full."""
     raw_grants(ctx, tid, oid)
-    table = ctx.storage.table("docsearch")
+    search, lists = ctx.storage.table("docsearch"), ctx.storage.table("docindex")
     plan = plan_search(query_words(text), {t for line in LINES for t in ALLOWED[line]}, None)
     assert plan.driver is not None, text  # the bench's queries all have a word of four letters or more
     head = bucket(plan.driver) + "-"
     in_range = "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi"
-    ranges = [(in_range, {"pk": COMPANY, "lo": head, "hi": head[:-1] + "."})]
+    ranges = [(search, in_range, {"pk": COMPANY, "lo": head, "hi": head[:-1] + "."})]
     if plan.driver_types:
         types = " or ".join(f"doc_type eq @t{i}" for i in range(len(plan.driver_types)))
         ranges.append((
-            f"{in_range} and ( {types} )",  # the SDK substitutes @names between spaces
+            lists, f"{in_range} and ( {types} )",  # the SDK substitutes @names between spaces
             {"pk": COMPANY, "lo": "~l-", "hi": "~l.", **{f"t{i}": t for i, t in enumerate(plan.driver_types)}},
         ))
     streams = [
         ((e["RowKey"].split("-", 1)[1], e) for e in table.query_entities(f, parameters=p, results_per_page=1000))
-        for f, p in ranges
+        for table, f, p in ranges
     ]
     found, last = 0, None
     for examined, (key, entity) in enumerate(heapq.merge(*streams, key=lambda item: item[0]), start=1):

@@ -4,9 +4,9 @@ Layout (every key is built from validated, key-safe parts — never from user te
 
 | table      | PartitionKey              | RowKey                        | read                         |
 | ---------- | ------------------------- | ----------------------------- | ---------------------------- |
-| docindex   | `{customer}-{LINE}`       | `{sortkey}`                   | list one line, newest first  |
+| docindex   | `{customer}`              | `{LINE}-{sortkey}`            | list one line, newest first  |
+| docindex   | `{customer}`              | `~l-{sortkey}`                | list of several lines: one range |
 | docsearch  | `{customer}`              | `{bucket}-{sortkey}`          | search, one bucket = range   |
-| docsearch  | `{customer}`              | `~l-{sortkey}`                | list of several lines: one range |
 | docsearch  | `{customer}`              | `~p-{inverted published_at}-{doc_id}` | published since: one range |
 | docids     | first char of doc_id      | `{doc_id}`                    | get / find: one point read   |
 | docexpiry  | `{yyyymmdd}` of deletes_at| `{customer}-{doc_id}`         | expired: day partitions ≤ now|
@@ -88,14 +88,15 @@ class DocumentIndex:
                 "RowKey": f"{record.customer_number}-{record.doc_id}",
                 **fields,
             }],
+            # One partition per company: the line's list and the list of every line (a page of
+            # several lines is one range read), written together in one transaction.
             "list": [
-                {"PartitionKey": f"{record.customer_number}-{record.line}", "RowKey": key, "words": joined, **fields}
+                {"PartitionKey": record.customer_number, "RowKey": f"{record.line}-{key}", "words": joined, **fields},
+                {"PartitionKey": record.customer_number, "RowKey": listed_key(record), "words": joined, **fields},
             ],
             "search": [
                 *({"PartitionKey": record.customer_number, "RowKey": f"{b}-{key}", "words": joined, **fields}
                   for b in buckets(found)),
-                # the company's list of all its lines (a page of several lines is one range read)
-                {"PartitionKey": record.customer_number, "RowKey": listed_key(record), "words": joined, **fields},
                 # the company's documents by publication time (the portal's "new" counts)
                 {"PartitionKey": record.customer_number, "RowKey": recent_key(record), **fields},
             ],
@@ -265,18 +266,16 @@ class DocumentIndex:
         page: int,
         demand: Demand | None = None,
     ) -> Iterator[tuple[str, Any]]:
-        """One line: its own partition. Several: the company's list, the lines not asked for
-        filtered out by the service (one request either way)."""
+        """One line: its own range of the company's partition. Several: the company's list of
+        every line, the lines not asked for filtered out by the service (one request either way)."""
         clauses = ["PartitionKey eq @pk"]
-        if len(lines) == 1:
-            head, table, params = "", self.lists, {"pk": f"{customer_number}-{lines[0]}"}
-        else:
-            head, table, params = LISTED, self.search_table, {"pk": customer_number}
+        params: dict[str, Any] = {"pk": customer_number}
+        head = f"{lines[0]}-" if len(lines) == 1 else LISTED
         key_range(clauses, params, head, date_from, date_to, cursor)
         if len(lines) > 1:
             line_filter(clauses, params, lines)
         type_filter(clauses, params, doc_types)
-        return chunked(table, clauses, params, page, len(head), demand)
+        return chunked(self.lists, clauses, params, page, len(head), demand)
 
     def _search_stream(
         self,

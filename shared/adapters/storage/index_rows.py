@@ -45,9 +45,10 @@ def sortkey(record: DocumentRecord) -> str:
 RECENT: Final = "~p-"
 
 
-# In the same partition: the company's list of every line, one row per document keyed by the
-# sortkey, so a page of "all lines" (or of any two) is one range read instead of one per line,
-# and a search that must read lists (a type's documents, short words) reads this one range.
+# In the company's `docindex` partition beside each line's rows (`{LINE}-{sortkey}`): the list of
+# every line, one row per document keyed by the sortkey, so a page of "all lines" (or of any
+# two) is one range read instead of one per line, and a search that must read lists (a type's
+# documents, short words) reads this one range. `~` sorts after the line codes.
 LISTED: Final = "~l-"
 
 

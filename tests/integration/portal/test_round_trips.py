@@ -176,9 +176,10 @@ def test_a_list_page_costs_the_session_one_range_read_and_the_state(
     trips: RoundTrips, customer: tuple[Client, dict[str, str]]
 ) -> None:
     """SPEC 7: a list page ≤ 2 (session, one range read) + the person's state. All lines read
-    the company's list of every line (docsearch, `~l-`), one line its own partition."""
+    the company's list of every line (`~l-` rows), one line its own range (`{LINE}-` rows), both in
+    the company's docindex partition."""
     client, _ = customer
-    assert _tables(_get(trips, client, "/api/documents")) == ["sessions", "docsearch", "doclinks"]
+    assert _tables(_get(trips, client, "/api/documents")) == ["sessions", "docindex", "doclinks"]
     assert _tables(_get(trips, client, "/api/documents?line=LAA")) == ["sessions", "docindex", "doclinks"]
 
 
