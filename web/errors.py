@@ -4,24 +4,17 @@ it; no handler catches and translates on its own.
 
 Lookup follows the exception's class hierarchy, most specific first, so a family's base
 (PortalError, OnboardingError) is the fallback for a new member nobody mapped yet.
+
+The table is keyed by each class's dotted name (`module.QualifiedName`), not by the class:
+importing the classes would import most services and domain modules with `web.http`, at every
+cold start (SPEC 7), although only a request that fails needs them — and by then the module
+that raised is loaded. tests/unit/test_error_table.py checks that every key names an exception.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from azure.core.exceptions import AzureError
-
-from shared.adapters.identity.unsubscribe_tokens import UnsubscribeNotConfigured
-from shared.domain.access_request import InvalidForm, Status
-from shared.domain.documents import DocumentGone
-from shared.domain.notifications import PreferenceError
-from shared.domain.rate_limit import RateLimited
-from shared.domain.timestamps import utc_iso
-from shared.services import advisor_company, onboarding
-from shared.services import documents as portal
-from shared.services.bulk_download import ArchiveBusy, ArchiveTooLarge, TooManyDocuments, UnknownDocuments
-from shared.wiring.identity import InvitationsNotConfigured
 from web.problems import (
     BadRequest,
     Conflict,
@@ -36,9 +29,19 @@ from web.problems import (
 
 Translate = Callable[[Exception], HttpProblem]
 
+PORTAL = "shared.services.documents."
+BULK = "shared.services.bulk_download."
+ONBOARDING = "shared.services.onboarding."
+COMPANY = "shared.services.advisor_company."
+
+
+def dotted_name(cls: type) -> str:
+    """The key a class has in TABLE: where it is defined, not where it was imported from."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
 
 def _unknown_documents(exc: Exception) -> HttpProblem:
-    count = len(exc.ids) if isinstance(exc, UnknownDocuments) else 0
+    count = len(getattr(exc, "ids", ()))
     detail = f"{count} of the documents asked for are not available."
     return ValidationFailed(detail, errors={"ids": "unknown_document"})
 
@@ -50,8 +53,12 @@ def _errors(exc: Exception) -> dict[str, str]:
 
 def _not_pending(exc: Exception) -> HttpProblem:
     """A request an advisor already approved says by whom and when (the console shows it)."""
-    req = exc.request if isinstance(exc, onboarding.NotPending) else None
-    if req is not None and req.status == Status.APPROVED:
+    # Imported here: only an onboarding.NotPending gets here, so both modules are loaded already.
+    from shared.domain.access_request import AccessRequest, Status
+    from shared.domain.timestamps import utc_iso
+
+    req = getattr(exc, "request", None)
+    if isinstance(req, AccessRequest) and req.status == Status.APPROVED:
         return Conflict(
             "The request was already approved.",
             extensions={
@@ -64,46 +71,56 @@ def _not_pending(exc: Exception) -> HttpProblem:
 
 
 def _retry_after(exc: Exception) -> int:
-    return int(exc.retry_after) if isinstance(exc, (RateLimited, ArchiveBusy)) else 60
+    """RateLimited and ArchiveBusy carry the seconds until the window or the build ends."""
+    seconds = getattr(exc, "retry_after", None)
+    return int(seconds) if isinstance(seconds, int | float) else 60
 
 
-TABLE: dict[type[Exception], Translate] = {
+TABLE: dict[str, Translate] = {
     # the customer portal (shared/services/documents.py, bulk_download.py, withdrawal.py)
-    portal.NoGrant: lambda _: Forbidden("You have no active access to any company's documents."),
-    portal.CompanyNotGranted: lambda _: NotFound("No such document or company."),
-    portal.DocumentNotFound: lambda _: NotFound("No such document or company."),
-    DocumentGone: lambda _: NotFound("A document is no longer available; reload the list."),
-    UnknownDocuments: _unknown_documents,
-    TooManyDocuments: lambda exc: ValidationFailed(str(exc), errors={"ids": "too_many"}),
-    ArchiveTooLarge: lambda exc: PayloadTooLarge(str(exc)),
-    ArchiveBusy: lambda exc: TooManyRequests(_retry_after(exc), "One download at a time: the last one is being built."),
-    portal.InvalidInput: lambda exc: ValidationFailed("Some parameters are not valid.", errors=_errors(exc)),
-    portal.BadCursor: lambda _: BadRequest("The paging cursor is not valid; start again from the first page."),
-    portal.PortalError: lambda _: HttpProblem(),
+    PORTAL + "NoGrant": lambda _: Forbidden("You have no active access to any company's documents."),
+    PORTAL + "CompanyNotGranted": lambda _: NotFound("No such document or company."),
+    PORTAL + "DocumentNotFound": lambda _: NotFound("No such document or company."),
+    "shared.domain.documents.DocumentGone": lambda _: NotFound("A document is no longer available; reload the list."),
+    BULK + "UnknownDocuments": _unknown_documents,
+    BULK + "TooManyDocuments": lambda exc: ValidationFailed(str(exc), errors={"ids": "too_many"}),
+    BULK + "ArchiveTooLarge": lambda exc: PayloadTooLarge(str(exc)),
+    BULK + "ArchiveBusy": lambda exc: TooManyRequests(
+        _retry_after(exc), "One download at a time: the last one is being built."
+    ),
+    PORTAL + "InvalidInput": lambda exc: ValidationFailed("Some parameters are not valid.", errors=_errors(exc)),
+    PORTAL + "BadCursor": lambda _: BadRequest("The paging cursor is not valid; start again from the first page."),
+    PORTAL + "PortalError": lambda _: HttpProblem(),
     # the advisor's decisions (shared/services/onboarding.py)
-    onboarding.NotFoundError: lambda exc: NotFound(f"No such {exc}."),
-    onboarding.NotPending: _not_pending,
-    onboarding.InvalidInput: lambda exc: ValidationFailed("The input is not valid.", errors=_errors(exc)),
-    onboarding.EnrolmentRequired: lambda _: Conflict(
+    ONBOARDING + "NotFoundError": lambda exc: NotFound(f"No such {exc}."),
+    ONBOARDING + "NotPending": _not_pending,
+    ONBOARDING + "InvalidInput": lambda exc: ValidationFailed("The input is not valid.", errors=_errors(exc)),
+    ONBOARDING + "EnrolmentRequired": lambda _: Conflict(
         'The company is not enrolled yet; confirm enrolling it with "enrol": true.',
         errors={"enrol": "enrolment_required"},
     ),
-    onboarding.DirectoryUnavailable: lambda _: ServiceUnavailable(
+    ONBOARDING + "DirectoryUnavailable": lambda _: ServiceUnavailable(
         "The invitation could not be made; nothing was changed. Try again later."
     ),
-    onboarding.OnboardingError: lambda _: HttpProblem(),
+    ONBOARDING + "OnboardingError": lambda _: HttpProblem(),
     # the company at a glance and proof of delivery (shared/services/advisor_company.py)
-    advisor_company.CompanyNotFound: lambda _: NotFound("No such company."),
-    advisor_company.DocumentNotFound: lambda _: NotFound("No such document."),
-    InvitationsNotConfigured: lambda _: ServiceUnavailable("Invitations are not configured."),
+    COMPANY + "CompanyNotFound": lambda _: NotFound("No such company."),
+    COMPANY + "DocumentNotFound": lambda _: NotFound("No such document."),
+    "shared.wiring.identity.InvitationsNotConfigured": lambda _: ServiceUnavailable("Invitations are not configured."),
     # the access request (shared/domain/access_request.py, rate_limit.py)
-    InvalidForm: lambda exc: ValidationFailed("Some fields need attention.", errors=_errors(exc)),
-    RateLimited: lambda exc: TooManyRequests(_retry_after(exc)),
+    "shared.domain.access_request.InvalidForm": lambda exc: ValidationFailed(
+        "Some fields need attention.", errors=_errors(exc)
+    ),
+    "shared.domain.rate_limit.RateLimited": lambda exc: TooManyRequests(_retry_after(exc)),
     # notification choices and the one-click unsubscribe (shared/domain/notifications.py)
-    PreferenceError: lambda exc: ValidationFailed("Some preferences are not valid.", errors=_errors(exc)),
-    UnsubscribeNotConfigured: lambda _: ServiceUnavailable("Unsubscribe links are not configured."),
+    "shared.domain.notifications.PreferenceError": lambda exc: ValidationFailed(
+        "Some preferences are not valid.", errors=_errors(exc)
+    ),
+    "shared.adapters.identity.unsubscribe_tokens.UnsubscribeNotConfigured": lambda _: ServiceUnavailable(
+        "Unsubscribe links are not configured."
+    ),
     # storage that does not answer
-    AzureError: lambda _: ServiceUnavailable("Storage does not answer."),
+    "azure.core.exceptions.AzureError": lambda _: ServiceUnavailable("Storage does not answer."),
 }
 
 
@@ -112,7 +129,7 @@ def problem_for(exc: Exception) -> HttpProblem | None:
     if isinstance(exc, HttpProblem):
         return exc
     for cls in type(exc).__mro__:
-        translate = TABLE.get(cls)
+        translate = TABLE.get(dotted_name(cls))
         if translate is not None:
             return translate(exc)
     return None
