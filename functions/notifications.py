@@ -8,6 +8,7 @@ POST, and a mail client's one-click POST (`List-Unsubscribe=One-Click`) does the
 from __future__ import annotations
 
 import urllib.parse
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
@@ -16,8 +17,11 @@ from shared.adapters.identity.unsubscribe_tokens import read_token
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
 from shared.domain.notifications import Frequency, Preferences, parse_preferences, person_key
-from web.auth_http import Session, current_session, require_session
+from web.auth_http import current_session, require_session
 from web.http import endpoint, html_response, json_response, read_form, read_json, redirect
+
+if TYPE_CHECKING:
+    from shared.domain.sessions import Session
 
 bp = func.Blueprint()
 

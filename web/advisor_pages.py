@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
@@ -20,9 +20,11 @@ from shared import context
 from shared.adapters.rendering.i18n import type_name
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
-from shared.domain.sessions import Session
 from web.auth_http import advisor_recheck_due, current_session
 from web.http import html_response, redirect
+
+if TYPE_CHECKING:
+    from shared.domain.sessions import Session
 
 NOTHING = "\u2013"  # an en dash where a value is missing
 

@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import hmac
 import urllib.parse
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
 from shared import context
-from shared.domain.sessions import Session
-from shared.services.sessions import keep_alive, lifetimes
 from web.http import cookies, media_type, read_form
 from web.problems import Forbidden, ReauthenticationRequired, Unauthorized
 from web.session_cookie import cookie_name
 
+if TYPE_CHECKING:
+    # Annotations only: a Session comes from the store, whose request imports the domain module.
+    from shared.domain.sessions import Session
+
 __all__ = [
-    "Session",
     "advisor_recheck_due",
     "current_session",
     "refuse_cross_site",
@@ -50,6 +52,9 @@ def current_session(req: func.HttpRequest) -> Session | None:
     session_id = session_id_from(req)
     if not session_id:
         return None
+    # The session use case is imported by the first request that carries a cookie (SPEC 7).
+    from shared.services.sessions import keep_alive, lifetimes
+
     store = ctx.session_store
     session = store.get(session_id)
     if session is None:

@@ -14,6 +14,7 @@ import logging
 import urllib.parse
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
@@ -21,9 +22,11 @@ from shared import context
 from shared.adapters.rendering.formatting import LOCALES
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
-from shared.domain.sessions import Session
-from shared.settings import Settings
 from web.problems import HttpProblem, TooManyRequests
+
+if TYPE_CHECKING:
+    from shared.domain.sessions import Session
+    from shared.settings import Settings
 
 log = logging.getLogger("portal.web")
 
@@ -88,7 +91,8 @@ def wants_page(req: func.HttpRequest) -> bool:
 
 
 def _session(req: func.HttpRequest) -> Session | None:
-    # web.auth_http imports web.http, which imports this module: look the session up lazily.
+    # Looked up here: only a page for a signed-in browser needs the session (web.http imports
+    # this module at the first error, and web.auth_http imports web.http).
     from web.auth_http import current_session
 
     try:

@@ -10,13 +10,11 @@ import logging
 import urllib.parse
 from collections.abc import Callable, Mapping
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from shared import context
-from shared.settings import Settings
-from web.error_pages import error_page
 from web.errors import problem_for
 from web.problems import (
     BadRequest,
@@ -25,6 +23,9 @@ from web.problems import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+
+if TYPE_CHECKING:
+    from shared.settings import Settings
 
 log = logging.getLogger("portal.web")
 
@@ -132,6 +133,9 @@ def with_security_headers(
 
 def answer_for(req: func.HttpRequest, exc: Exception, where: str) -> func.HttpResponse:
     """The one error table's answer: a page for a browser, problem+json for everyone else."""
+    # The page renderer is imported at the first error, not with every handler (cold start, SPEC 7).
+    from web.error_pages import error_page
+
     problem = problem_for(exc)
     if problem is None:
         log.exception("unhandled error in %s", where)
