@@ -3,22 +3,12 @@ the verification link. Thin: read the request, call `services.access_requests`, 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from shared import context
-from shared.context import AppContext
-from shared.domain.access_request import InvalidForm, VerifyOutcome
 from shared.domain.languages import choose_language
-from shared.domain.rate_limit import RateLimited
-from shared.services import access_requests as service
-from web import form_tokens
-from web.access_pages import (
-    VERIFY_STATUS,
-    render_form,
-    render_received,
-    render_verify,
-    verify_result_url,
-)
 from web.http import (
     client_address,
     cookies,
@@ -30,7 +20,12 @@ from web.http import (
     read_json,
     redirect,
 )
-from web.privacy_page import render_privacy
+
+if TYPE_CHECKING:
+    from shared.context import AppContext
+
+# The use case, the form's domain rules and the pages are imported in the handlers, at the
+# first request that needs them: registration needs none of them (cold start, SPEC 7).
 
 bp = func.Blueprint()
 
@@ -47,6 +42,8 @@ def _language(req: func.HttpRequest) -> str:
 @bp.route(route="api/access-request", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET", "POST")
 def access_request(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.services import access_requests as service
+
     ctx = context.current()
     lang = _language(req)
     if req.method.upper() == "GET":
@@ -70,6 +67,9 @@ def _form_page(
     headers: dict[str, str] | None = None,
 ) -> func.HttpResponse:
     """The form with a CSRF field bound to the browser's cookie (kept if it has a usable one)."""
+    from web import form_tokens
+    from web.access_pages import render_form
+
     key = form_tokens.form_key(ctx.settings)
     existing = cookies(req).get(CSRF_COOKIE) or ""
     value = existing if form_tokens.usable_cookie_value(existing) else form_tokens.new_cookie_value()
@@ -87,6 +87,12 @@ def _form_page(
 
 
 def _browser_submit(req: func.HttpRequest, ctx: AppContext, lang: str) -> func.HttpResponse:
+    from shared.domain.access_request import InvalidForm
+    from shared.domain.rate_limit import RateLimited
+    from shared.services import access_requests as service
+    from web import form_tokens
+    from web.access_pages import render_received
+
     fields = read_form(req, MAX_BODY)
     raw: dict[str, object] = {name: values[0] for name, values in fields.items() if values and name != "lines"}
     raw["lines"] = fields.get("lines", [])
@@ -115,6 +121,10 @@ def _browser_submit(req: func.HttpRequest, ctx: AppContext, lang: str) -> func.H
 @endpoint("GET")
 def verify(req: func.HttpRequest) -> func.HttpResponse:
     """`?token=` uses the link, then redirects to `?result=` so the token leaves the address bar."""
+    from shared.domain.access_request import VerifyOutcome
+    from shared.services import access_requests as service
+    from web.access_pages import VERIFY_STATUS, render_verify, verify_result_url
+
     ctx = context.current()
     result = req.params.get("result")
     if result is not None:
@@ -130,4 +140,6 @@ def verify(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint("GET")
 def privacy(req: func.HttpRequest) -> func.HttpResponse:
     """The privacy notice the consent links to: public, in the reader's language."""
+    from web.privacy_page import render_privacy
+
     return html_response(render_privacy(_language(req), context.current().settings))

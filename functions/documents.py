@@ -6,26 +6,20 @@ grants), the work from shared/services, the errors from the one table in web/err
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from shared import context
-from shared.domain.timestamps import utc_iso
-from shared.services import bulk_download, withdrawal
-from shared.services.documents import (
-    InvalidInput,
-    item_json,
-    list_documents,
-    parse_list_query,
-    resolve_scope,
-    search_words,
-)
-from shared.services.links import Caller, Link, Prefetched, issue_link
-from shared.services.personal_state import state_json
 from web.auth_http import refuse_cross_site, require_advisor, require_session
 from web.http import client_address, endpoint, json_response, read_json, redirect
 from web.portal_http import caller_for
+
+if TYPE_CHECKING:
+    from shared.services.links import Caller, Link, Prefetched
+
+# The portal's use cases (list, link, archive, withdrawal) are imported by the handler that first
+# runs them, not when the app registers its functions (cold start, SPEC 7).
 
 bp = func.Blueprint()
 
@@ -39,6 +33,9 @@ def _params(req: func.HttpRequest) -> dict[str, str]:
 @bp.route(route="api/documents", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def list_api(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.services.documents import item_json, list_documents, parse_list_query, resolve_scope, search_words
+    from shared.services.personal_state import state_json
+
     ctx = context.current()
     caller = caller_for(req, ctx)
     scope = resolve_scope(caller.grants, req.params.get("company") or None)
@@ -57,6 +54,9 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint("GET")
 def link_api(req: func.HttpRequest) -> func.HttpResponse:
     """A GET that issues and records a link (proof of delivery): never for another site's request."""
+    from shared.domain.timestamps import utc_iso
+    from shared.services.links import Prefetched
+
     refuse_cross_site(req)
     ctx = context.current()
     document = Prefetched(ctx.document_index, req.route_params.get("doc_id", ""))  # beside the session read
@@ -74,6 +74,9 @@ def link_for(
 ) -> Link:
     """The link for the route's document, `company` (else the query's) choosing among the
     caller's grants, `?disposition=inline` for a view: shared by the API and the page."""
+    from shared.services.documents import InvalidInput
+    from shared.services.links import issue_link
+
     disposition = (req.params.get("disposition") or "attachment").strip().lower()
     if disposition not in ("attachment", "inline"):
         raise InvalidInput({"disposition": "invalid"})
@@ -94,6 +97,8 @@ def zip_response(
 ) -> func.HttpResponse:
     """Build the archive in storage (bounded memory, one per session at a time), then send the
     browser to a short-lived link to it (303): shared by the API and the page."""
+    from shared.services import bulk_download
+
     now = ctx.clock.now()
     records, blob_name = bulk_download.build_archive(
         ctx.zip_ports(), ctx.leases, ctx.archives, caller, session_id, (company, raw_ids), ctx.zip_limits(), now
@@ -123,6 +128,8 @@ def zip_api(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/advisor/documents/{doc_id}/withdraw", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("POST")
 def withdraw_api(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.services import withdrawal
+
     ctx = context.current()
     session = require_advisor(req)  # a POST: includes the CSRF and same-origin checks
     body = read_json(req)

@@ -13,20 +13,23 @@ from typing import TYPE_CHECKING
 import azure.functions as func
 
 from shared import context
-from shared.adapters.identity.unsubscribe_tokens import read_token
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
-from shared.domain.notifications import Frequency, Preferences, parse_preferences, person_key
 from web.auth_http import current_session, require_session
 from web.http import endpoint, html_response, json_response, read_form, read_json, redirect
 
 if TYPE_CHECKING:
     from shared.domain.sessions import Session
 
+# The notification rules and the unsubscribe tokens are imported by the handler that first needs
+# them, not when the app registers its functions (cold start, SPEC 7).
+
 bp = func.Blueprint()
 
 
 def _person(session: Session) -> str:
+    from shared.domain.notifications import person_key
+
     return person_key(session.principal.tid, session.principal.oid)
 
 
@@ -42,6 +45,8 @@ def _url(path: str, **params: str) -> str:
 @bp.route(route="api/me/preferences", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET", "PUT")
 def preferences_api(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.domain.notifications import Preferences, parse_preferences
+
     ctx = context.current()
     session = require_session(req)  # PUT: CSRF header and same origin too
     store = ctx.preference_store
@@ -57,6 +62,8 @@ def preferences_api(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="portal/settings", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET", "POST")
 def settings_page(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.domain.notifications import Frequency, Preferences, parse_preferences
+
     ctx = context.current()
     session = current_session(req)
     lang = _lang(req, session)
@@ -94,6 +101,8 @@ def settings_page(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint("GET", "POST")
 def unsubscribe(req: func.HttpRequest) -> func.HttpResponse:
     """GET shows what the link will switch off and asks to confirm; POST switches it off."""
+    from shared.adapters.identity.unsubscribe_tokens import read_token
+
     ctx = context.current()
     lang = _lang(req)
     token = req.params.get("token") or ""

@@ -15,12 +15,12 @@ from shared.adapters.rendering import formatting
 from shared.adapters.rendering.i18n import type_name
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
-from shared.services.documents import CompanyNotGranted, NoGrant
-from shared.services.personal_state import marks_for
-from shared.services.portal_view import build_view
 from web.auth_http import current_session, require_session
 from web.http import csp_allowing_forms_to, endpoint, html_response, read_form, redirect
 from web.portal_http import caller_for
+
+# The page's use cases (the view, the new/downloaded marks) are imported by its first request,
+# not when the app registers its functions (cold start, SPEC 7).
 
 bp = func.Blueprint()
 
@@ -44,6 +44,10 @@ def _login(lang: str) -> func.HttpResponse:
 @bp.route(route="portal", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def portal_page(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.services.documents import CompanyNotGranted, NoGrant
+    from shared.services.personal_state import marks_for
+    from shared.services.portal_view import build_view
+
     ctx = context.current()
     session = current_session(req)
     stored = session.language if session else None
