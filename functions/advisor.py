@@ -5,22 +5,22 @@ The document withdraw route lives with the documents in functions/documents.py.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from shared import context
-from shared.adapters.mail.email_syntax import normalise_email
 from shared.adapters.rendering.templates import render
-from shared.domain.access_request import MAX_LIST_PAGE, valid_list_cursor
-from shared.domain.companies import valid_customer_number
 from shared.domain.languages import normalise_language
-from shared.services import advisor as views
-from shared.services.onboarding import Onboarding
-from web.advisor_pages import page_preamble
 from web.auth_http import require_advisor
 from web.http import client_address, endpoint, html_response, json_response, read_body, read_json, redirect
 from web.problems import ValidationFailed
+
+if TYPE_CHECKING:
+    from shared.services.onboarding import Onboarding
+
+# The advisor's use cases, the request and company rules and the console page are imported by
+# the handlers when they first run: an instance that serves customers never loads them (SPEC 7).
 
 bp = func.Blueprint()
 
@@ -38,6 +38,8 @@ def _body(req: func.HttpRequest) -> dict[str, Any]:
 
 
 def _status(req: func.HttpRequest) -> str:
+    from shared.services import advisor as views
+
     status = (req.params.get("status") or "pending").strip()
     if status not in views.LISTABLE:
         raise ValidationFailed("Unknown status.", errors={"status": "invalid"})
@@ -61,6 +63,9 @@ def _lines(data: dict[str, Any], required: bool) -> list[str] | None:
 
 
 def _listing(req: func.HttpRequest, status: str) -> dict[str, Any]:
+    from shared.domain.access_request import MAX_LIST_PAGE, valid_list_cursor
+    from shared.services import advisor as views
+
     q = (req.params.get("q") or "").strip()
     cursor = (req.params.get("cursor") or "").strip() or None
     errors: dict[str, str] = {}
@@ -96,6 +101,8 @@ def list_requests(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/advisor/requests/{request_id}/approve", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("POST")
 def approve(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.services import advisor as views
+
     session = require_advisor(req)
     data = _body(req)
     lines = _lines(data, required=False)
@@ -118,6 +125,10 @@ def reject(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/advisor/grants", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET", "POST")
 def grants(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.adapters.mail.email_syntax import normalise_email
+    from shared.domain.companies import valid_customer_number
+    from shared.services import advisor as views
+
     session = require_advisor(req)
     if req.method.upper() == "GET":
         company = (req.params.get("company") or "").strip()
@@ -148,6 +159,8 @@ def grants(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/advisor/grants/{grant_id}/revoke", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("POST")
 def revoke(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.services import advisor as views
+
     session = require_advisor(req)
     reason = _str(_body(req), "reason")
     grant = onboarding(req).revoke(session.principal, req.route_params.get("grant_id", ""), reason)
@@ -168,6 +181,11 @@ def end_service(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="advisor", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def console(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.domain.access_request import valid_list_cursor
+    from shared.domain.companies import valid_customer_number
+    from shared.services import advisor as views
+    from web.advisor_pages import page_preamble
+
     company = (req.params.get("company") or "").strip()
     if valid_customer_number(company):  # the lookup box: the company has its own page
         lang = normalise_language(req.params.get("lang")) or ""

@@ -13,25 +13,25 @@ import azure.functions as func
 
 from shared import context
 from shared.adapters.rendering.templates import render
-from shared.services.advisor_company import (
-    MAX_CSV_DAYS,
-    company_at_a_glance,
-    deliveries_csv,
-    document_deliveries,
-)
-from web.advisor_pages import page_preamble
 from web.auth_http import require_advisor
 from web.http import endpoint, html_response, json_response
 from web.problems import ValidationFailed
+
+# The use case (shared/services/advisor_company.py) and the advisor pages' preamble are imported
+# when a handler first runs, not at registration (cold start, SPEC 7).
 
 bp = func.Blueprint()
 
 
 def _company(customer_number: str) -> dict[str, object]:
+    from shared.services.advisor_company import company_at_a_glance
+
     return company_at_a_glance(context.current().company_ports(), customer_number)
 
 
 def _deliveries(doc_id: str) -> dict[str, object]:
+    from shared.services.advisor_company import document_deliveries
+
     return document_deliveries(context.current().company_ports(), doc_id)
 
 
@@ -51,6 +51,8 @@ def _day(req: func.HttpRequest, name: str, errors: dict[str, str]) -> date | Non
 
 def _range(req: func.HttpRequest) -> tuple[date, date]:
     """`from` and `to` (YYYY-MM-DD, inclusive, at most a year apart)."""
+    from shared.services.advisor_company import MAX_CSV_DAYS
+
     errors: dict[str, str] = {}
     start, end = _day(req, "from", errors), _day(req, "to", errors)
     if start and end and start > end:
@@ -74,6 +76,8 @@ def company_api(req: func.HttpRequest) -> func.HttpResponse:
 )
 @endpoint("GET")
 def company_deliveries_csv(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.services.advisor_company import deliveries_csv
+
     require_advisor(req)
     customer_number = req.route_params.get("customer_number", "")
     start, end = _range(req)
@@ -98,6 +102,8 @@ def deliveries_api(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="advisor/companies/{customer_number}", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def company_page(req: func.HttpRequest) -> func.HttpResponse:
+    from web.advisor_pages import page_preamble
+
     customer_number = req.route_params.get("customer_number", "")
     page = page_preamble(req, f"/advisor/companies/{customer_number}")
     if page.response is not None:
@@ -109,6 +115,8 @@ def company_page(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="advisor/documents/{doc_id}", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def document_page(req: func.HttpRequest) -> func.HttpResponse:
+    from web.advisor_pages import page_preamble
+
     doc_id = req.route_params.get("doc_id", "")
     page = page_preamble(req, f"/advisor/documents/{doc_id}")
     if page.response is not None:
