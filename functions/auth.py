@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
 from functions.signin_flow import end_session, refuse, start_session
 from shared import context
-from shared.adapters.identity.auth_flows import flow_cookie, flow_cookie_name
-from shared.adapters.identity.entra import SignInFailed, configured
-from shared.adapters.identity.tokens import TokenError, principal_claims
 from shared.adapters.rendering.templates import render
-from shared.domain.identity import Principal, companies_of
 from shared.domain.languages import choose_language
-from shared.services.sessions import active_grants
 from web.auth_http import require_session
 from web.http import cookies, endpoint, html_response, json_response, media_type, read_form, redirect
 from web.problems import ServiceUnavailable
+
+if TYPE_CHECKING:
+    from shared.domain.identity import Principal
+
+# Entra's flow, the ID-token checks and the identity rules are imported by the handler that
+# first needs them, not at registration (cold start, SPEC 7).
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.auth")
@@ -46,6 +48,9 @@ def _page(template: str, lang: str, status: int, **extra: object) -> func.HttpRe
 @bp.route(route="api/auth/login", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def login(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.adapters.identity.auth_flows import flow_cookie
+    from shared.adapters.identity.entra import SignInFailed, configured
+
     ctx = context.current()
     lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
     if not configured(ctx.settings):
@@ -76,6 +81,11 @@ def _auth_response(req: func.HttpRequest) -> dict[str, str]:
 def callback(req: func.HttpRequest) -> func.HttpResponse:
     """No CSRF token here by design: Entra's cross-site POST is bound to this browser by the
     one-time flow cookie and msal's state, nonce and PKCE verifier."""
+    from shared.adapters.identity.auth_flows import flow_cookie_name
+    from shared.adapters.identity.entra import SignInFailed
+    from shared.adapters.identity.tokens import TokenError, principal_claims
+    from shared.domain.identity import Principal
+
     ctx = context.current()
     lang = choose_language(req.params.get("lang"), req.headers.get("accept-language"))
     taken = ctx.flow_store.take(cookies(req).get(flow_cookie_name(ctx.settings), ""), ctx.clock.now())
@@ -104,6 +114,8 @@ def after_sign_out(lang: str) -> str:
     """Where the browser goes once the portal session is gone: Entra's end-session endpoint,
     which ends the single sign-on session too (a shared PC is not left signed in) and comes
     back to the signed-out page; locally the dev sign-in page plays Entra's part."""
+    from shared.adapters.identity.entra import configured
+
     ctx = context.current()
     if configured(ctx.settings):
         return ctx.entra_client.end_session_url(ctx.settings.base_url.rstrip("/") + SIGNED_OUT_PATH)
@@ -139,6 +151,9 @@ def signed_out(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/me", methods=None, auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint("GET")
 def me(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.domain.identity import companies_of
+    from shared.services.sessions import active_grants
+
     session = require_session(req)
     ctx = context.current()
     principal = session.principal

@@ -13,22 +13,24 @@ import azure.functions as func
 
 from functions.signin_flow import refuse, start_session
 from shared import context
-from shared.adapters.identity.dev_directory import dev_tenant, oid_for
 from shared.adapters.rendering.templates import render
-from shared.domain.identity import ADVISOR_ROLE, Principal
 from shared.domain.languages import choose_language, normalise_language
-from shared.domain.signin import mfa_satisfied, normalise_email
 from web.http import endpoint, html_response, json_response, media_type, read_form, read_json, redirect
 from web.problems import Forbidden, NotFound, ValidationFailed
 
+# Local mode only, so an instance in Azure never needs the local directory or the identity
+# rules these routes use: they are imported when a route first runs (cold start, SPEC 7).
+
 bp = func.Blueprint()
 
-KNOWN_ROLES = frozenset({ADVISOR_ROLE})
 _EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}")
-DEMO_IDENTITIES = (
-    ("demo.kunde@muster-ag.ch", ()),
-    ("berater@versicherer.ch", (ADVISOR_ROLE,)),
-)
+
+
+def demo_identities() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The picker page's ready-made identities: a customer and an advisor."""
+    from shared.domain.identity import ADVISOR_ROLE
+
+    return (("demo.kunde@muster-ag.ch", ()), ("berater@versicherer.ch", (ADVISOR_ROLE,)))
 
 
 def _require_local() -> None:
@@ -42,6 +44,10 @@ def display_name(email: str) -> str:
 
 
 def _parse(data: dict[str, Any]) -> tuple[str, tuple[str, ...], bool, str | None]:
+    from shared.domain.identity import ADVISOR_ROLE
+    from shared.domain.signin import normalise_email
+
+    known_roles = {ADVISOR_ROLE}
     errors: dict[str, str] = {}
     email = data.get("email")
     if not isinstance(email, str) or not email.strip():
@@ -51,7 +57,7 @@ def _parse(data: dict[str, Any]) -> tuple[str, tuple[str, ...], bool, str | None
     roles = data.get("roles", [])
     if isinstance(roles, str):
         roles = [r for r in roles.split(",") if r]
-    if not isinstance(roles, list) or not all(isinstance(r, str) and r in KNOWN_ROLES for r in roles):
+    if not isinstance(roles, list) or not all(isinstance(r, str) and r in known_roles for r in roles):
         errors["roles"] = "invalid"
     mfa = data.get("mfa", True)
     if not isinstance(mfa, bool):
@@ -66,6 +72,10 @@ def _parse(data: dict[str, Any]) -> tuple[str, tuple[str, ...], bool, str | None
 @endpoint("POST")
 def dev_session(req: func.HttpRequest) -> func.HttpResponse:
     """Form posts (the picker page) get a redirect; JSON gets `{"csrf_token"}`."""
+    from shared.adapters.identity.dev_directory import dev_tenant, oid_for
+    from shared.domain.identity import Principal
+    from shared.domain.signin import mfa_satisfied
+
     _require_local()
     ctx = context.current()
     from_form = media_type(req) == "application/x-www-form-urlencoded"
@@ -108,7 +118,7 @@ def dev_login(req: func.HttpRequest) -> func.HttpResponse:
         page_title="",
         insurer_name=ctx.settings.insurer_name,
         lang_url=lambda code: "/api/dev/login?" + urllib.parse.urlencode({"lang": code}),
-        demos=[{"email": e, "roles": ",".join(r), "advisor": bool(r)} for e, r in DEMO_IDENTITIES],
+        demos=[{"email": e, "roles": ",".join(r), "advisor": bool(r)} for e, r in demo_identities()],
         signed_out=req.params.get("signed_out") == "1",
     )
     return html_response(body)
