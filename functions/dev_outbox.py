@@ -4,6 +4,7 @@ or as a readable page, so a person can follow a flow without a mail server."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
@@ -11,9 +12,11 @@ from shared import context
 from shared.adapters.rendering.i18n import gettext
 from shared.adapters.rendering.templates import render
 from shared.domain.languages import choose_language
-from shared.domain.outbox import OutboxMail
 from web.http import endpoint, html_response, json_response
 from web.problems import BadRequest, NotFound
+
+if TYPE_CHECKING:
+    from shared.domain.outbox import OutboxMail
 
 bp = func.Blueprint()
 

@@ -7,14 +7,18 @@ outbox, readable at `GET /api/dev/outbox`.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
 from shared import context
-from shared.adapters.identity.entra import EntraError, configured
-from shared.adapters.identity.graph import GraphUnavailable
-from shared.domain.outbox import OutboxMail
-from shared.services.mail_delivery import DeliveryReport, deliver_pending
+
+if TYPE_CHECKING:
+    from shared.domain.outbox import OutboxMail
+    from shared.services.mail_delivery import DeliveryReport
+
+# Graph, Entra and the delivery use case are imported by the first run of the timer, not when
+# an HTTP instance starts (cold start, SPEC 7).
 
 bp = func.Blueprint()
 log = logging.getLogger("portal.mail")
@@ -27,11 +31,17 @@ def message_id(mail: OutboxMail, sender: str) -> str:
 
 
 def _temporary(exc: Exception) -> bool:
+    from shared.adapters.identity.entra import EntraError
+    from shared.adapters.identity.graph import GraphUnavailable
+
     return isinstance(exc, GraphUnavailable | EntraError)
 
 
 def deliver(ctx: context.AppContext) -> DeliveryReport | None:
     """One delivery run; None when mail sending is not configured."""
+    from shared.adapters.identity.entra import configured
+    from shared.services.mail_delivery import deliver_pending
+
     settings = ctx.settings
     if not (configured(settings) and settings.mail_sender):
         return None
