@@ -21,7 +21,23 @@ ROOT = Path(__file__).resolve().parents[2]
 # binding (azurefunctions-extensions-bindings-blob, issue 10: nothing read before the size check)
 # imports azure.identity, which imports msal, when functions/filing.py declares its BlobClient
 # parameter, so the host can resolve the type at registration.
-HEAVY = ("pypdf", "jwt", "babel", "jinja2", "email_validator", "fpdf", "PIL", "fontTools")
+HEAVY = (
+    "pypdf", "jwt", "babel", "jinja2", "email_validator", "fpdf", "PIL", "fontTools",
+    # Our own modules a handler imports when it first runs (issue 14): registration needs only
+    # azure.functions, the blueprints and web.http's `endpoint`, and loading the rest up front
+    # (many frozen dataclasses and enums) cost a new instance ~70 ms CPU on a quiet machine.
+    # Every use case; the identity and mail adapters (the composition root builds them at first
+    # use); the domain rules only a request applies (documents, languages and lines load with
+    # the page renderer under shared.context and are not listed); and the pages, the error page
+    # included (web.errors names the exceptions it maps by dotted name, so it imports none).
+    "shared.services",
+    "shared.adapters.identity", "shared.adapters.mail", "shared.adapters.content",
+    "shared.domain.access_request", "shared.domain.audit", "shared.domain.companies", "shared.domain.eligibility",
+    "shared.domain.emails", "shared.domain.identity", "shared.domain.issued_links", "shared.domain.notifications",
+    "shared.domain.outbox", "shared.domain.rate_limit", "shared.domain.retention", "shared.domain.search",
+    "shared.domain.sessions", "shared.domain.signin", "shared.domain.timestamps",
+    "web.access_pages", "web.advisor_pages", "web.error_pages", "web.form_tokens", "web.privacy_page",
+)
 
 PROBE = """
 import gc, json, sys
