@@ -65,6 +65,10 @@ from shared.domain.search import bucket, buckets, plan_search
 __all__ = ["CURSOR", "MAX_LIMIT", "DocumentIndex", "InvalidIndexKey"]
 
 
+def _numbered(word: str | None) -> bool:
+    return word is not None and any(c.isdigit() for c in word)
+
+
 class DocumentIndex:
     """Reads and writes of the index; every write is an upsert or a tolerant delete, so it can repeat."""
 
@@ -207,11 +211,12 @@ class DocumentIndex:
             return self.list_documents(customer_number, wanted, doc_type, date_from, date_to, limit, cursor)
         streams: list[Iterator[tuple[str, Any]]]
         # Read sizes adapt to the match rate (Demand). One word: its bucket mostly matches, a
-        # small first read fills a page. More words: every word beyond the driver filters what
-        # it reads, and each further read is a round trip (on Azurite a scan of the table), so
-        # the first read takes what one request can answer.
+        # small first read fills a page. More words, or a number (references and case numbers
+        # are sequential: a four-character bucket holds a thousand of them and one matches):
+        # what the driver reads is filtered, and each further read is a round trip (on Azurite
+        # a scan of the table), so the first read takes what one request can answer.
         demand = Demand(limit + 1)
-        first = SEARCH_FIRST if len(plan.words) == 1 else READ_MAX
+        first = SEARCH_FIRST if len(plan.words) == 1 and not _numbered(plan.driver) else READ_MAX
         if plan.driver is not None:
             streams = [
                 self._search_stream(
