@@ -1,4 +1,5 @@
-"""`python -m cli documents reindex BLOB…`: put a filed document back into the index.
+"""`python -m cli documents reindex BLOB…`: put a filed document back into the index;
+`python -m cli documents rewrite-index`: write the whole index again after a layout change.
 
 For a document deleted by mistake (a withdrawal, a person in the Azure portal) and restored
 within soft delete with `az storage blob undelete` (docs/operations.md). Filing wrote the key
@@ -97,6 +98,21 @@ def reindex(ctx: AppContext, names: list[str], actor: str, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def rewrite_index(ctx: AppContext, actor: str, out: TextIO) -> int:
+    """Every indexed document written again in the current layout, old-layout rows removed."""
+    rewritten, removed = ctx.document_index.rewrite_all()
+    ctx.audit_log.append(AuditEvent(
+        action="index.rewritten", at=ctx.clock.now(), actor=actor, target="index",
+        details={"documents": str(rewritten), "old_rows_removed": str(removed)},
+    ))
+    out.write(f"{rewritten} documents written again, {removed} rows of the old layout removed\n")
+    return 0
+
+
+def _rewrite(args: argparse.Namespace) -> int:
+    return rewrite_index(cli_context(), f"operator:{args.operator}", sys.stdout)
+
+
 def _reindex(args: argparse.Namespace) -> int:
     return reindex(cli_context(), args.names, f"operator:{args.operator}", sys.stdout)
 
@@ -108,3 +124,8 @@ def register(subparsers: Any) -> None:
     idx.add_argument("names", nargs="+", help="blob names in documents, e.g. 100001/LAA/2026/<doc_id>.pdf")
     idx.add_argument("--operator", required=True, help="who does this, for the audit log (e.g. your e-mail)")
     idx.set_defaults(handler=_reindex)
+    rewrite = sub.add_parser(
+        "rewrite-index", help="write every indexed document again in the current index layout (after a layout change)"
+    )
+    rewrite.add_argument("--operator", required=True, help="who does this, for the audit log (e.g. your e-mail)")
+    rewrite.set_defaults(handler=_rewrite)

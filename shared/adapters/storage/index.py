@@ -238,6 +238,33 @@ class DocumentIndex:
 
         return page_of(merge(streams) if len(streams) > 1 else streams[0], limit, accept, MAX_EXAMINED, demand)
 
+    def rewrite_all(self, chunk: int = 200) -> tuple[int, int]:
+        """Write every indexed document's entities again from its id entity (the whole record),
+        then remove `docindex` rows of the layout before issue 14 (a partition per company and
+        line, `{customer}-{LINE}`): what an environment indexed before a layout change needs.
+        Every write is an upsert and every delete tolerant, so it can run again. Returns
+        (documents rewritten, old rows removed)."""
+        rewritten = 0
+        batch: list[DocumentRecord] = []
+        for entity in self.ids.query_entities("PartitionKey ge @lo", parameters={"lo": ""}, results_per_page=1000):
+            batch.append(record_of(entity))
+            if len(batch) >= chunk:
+                self.put_many(batch)
+                rewritten, batch = rewritten + len(batch), []
+        if batch:
+            self.put_many(batch)
+            rewritten += len(batch)
+        removed = 0
+        rows = self.lists.query_entities(
+            "PartitionKey ge @lo", parameters={"lo": ""}, select=["PartitionKey", "RowKey"]
+        )
+        for row in rows:
+            if "-" in str(row["PartitionKey"]):  # the new layout's partitions are customer numbers alone
+                with contextlib.suppress(ResourceNotFoundError):
+                    self.lists.delete_entity(row["PartitionKey"], row["RowKey"])
+                removed += 1
+        return rewritten, removed
+
     def expired(self, now: datetime, limit: int = 100) -> list[DocumentRecord]:
         """Documents whose deletion time has passed: reads only the day partitions up to today."""
         found: list[DocumentRecord] = []

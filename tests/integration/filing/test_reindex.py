@@ -72,3 +72,32 @@ def test_reindex_refuses_what_it_cannot_or_must_not_index(
     assert "stray.pdf: not a filed document (metadata lacks doc_id" in out
     assert "past its retention date" in out
     assert index.get("100001", filed.doc_id) is None
+
+
+def test_rewrite_index_moves_documents_of_an_old_layout_into_the_current_one(
+    ctx: AppContext, service: FilingService, index: DocumentIndex, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """GIVEN a document whose list rows are in the layout before issue 14 (a docindex partition
+    per company and line) and missing from the current one WHEN the index is rewritten THEN it is
+    listed again in its line and in all lines, with its whole record, and the old row is gone;
+    a second run changes nothing."""
+    name = "100001/LAA/benefit_statement/2026-01-15_R-78.pdf"
+    drop(ctx, name, make_pdf())
+    result = service.file(name)
+    assert result.outcome is Outcome.FILED and result.doc_id
+    record = index.get("100001", result.doc_id)
+    assert record is not None
+    lists = ctx.storage.table("docindex")
+    current = list(lists.query_entities("PartitionKey eq @pk", parameters={"pk": "100001"}))
+    for row in current:  # the old layout: one partition per company and line, no all-lines rows
+        lists.delete_entity(row["PartitionKey"], row["RowKey"])
+    lists.upsert_entity({**current[0], "PartitionKey": "100001-LAA", "RowKey": current[0]["RowKey"].split("-", 1)[1]})
+    assert index.list_documents("100001", ["LAA"])[0] == []
+
+    assert main(["documents", "rewrite-index", "--operator", "ops@versicherer.ch"]) == 0
+    assert "1 documents written again, 1 rows of the old layout removed" in capsys.readouterr().out
+    for lines in (["LAA"], ["IJM", "LAA", "LAAC"]):
+        assert [r.doc_id for r in index.list_documents("100001", lines)[0]] == [record.doc_id]
+    assert list(lists.query_entities("PartitionKey eq @pk", parameters={"pk": "100001-LAA"})) == []
+    assert main(["documents", "rewrite-index", "--operator", "ops@versicherer.ch"]) == 0
+    assert "1 documents written again, 0 rows of the old layout removed" in capsys.readouterr().out
