@@ -43,7 +43,8 @@ def list_api(req: func.HttpRequest) -> func.HttpResponse:
     words = search_words(query.q)
     page = list_documents(ctx.document_index, scope, query, words, now=ctx.clock.now())
     who = caller.principal
-    # The caller's own new/downloaded state: one range read of their partition (SPEC 7).
+    # The caller's own new/downloaded state: one range read of their rows in the company's
+    # link-log partition (SPEC 7: a list page + 1).
     downloaded = ctx.doc_state_store.downloaded(who.tid, who.oid, [scope.customer_number]) if page.items else {}
     now, new_days = ctx.clock.now(), ctx.settings.new_days
     items = [{**item_json(r), **state_json(r, downloaded, now, new_days)} for r in page.items]

@@ -120,9 +120,12 @@ def portal_download(req: func.HttpRequest) -> func.HttpResponse:
     """The row's download and view buttons (a POST with the CSRF field: issuing a link is
     audited, so no GET does it): issue the SAS, then redirect to it. `?disposition=inline`
     opens it in the browser's viewer (the button targets a new tab)."""
+    from shared.services.links import Prefetched
+
     ctx = context.current()
+    document = Prefetched(ctx.document_index, req.route_params.get("doc_id", ""))  # beside the session read
     session = require_session(req)
-    link = link_for(req, ctx, caller_for(req, ctx, session))
+    link = link_for(req, ctx, caller_for(req, ctx, session), prefetched=document)
     return redirect(link.url, status=303, headers={"Cache-Control": "no-store"})
 
 
