@@ -83,15 +83,17 @@ def test_without_a_session_a_link_request_reads_and_writes_nothing_of_the_docume
     trips: RoundTrips, customer: tuple[Client, dict[str, str]], settings: Settings
 ) -> None:
     """The id entity is read beside the session, but a caller without a session gets 401 and
-    no write, and a malformed id is never read at all."""
+    no write, and a malformed id is never read at all. (The malformed id goes first: a valid
+    id's read may still be answered after its 401 has left, in the next request's window.)"""
     _, docs = customer
     anonymous = Client(customer[0].base_url)
     try:
-        for path in (f"/api/documents/{docs['laa']}/link", "/api/documents/NOT-AN-ID/link"):
-            with trips.counting() as calls:
-                assert anonymous.get(path).status_code == 401
-            assert all(method == "GET" for method, _ in calls), calls
-            assert "docids" not in _tables(calls) or "NOT-AN-ID" not in path, calls
+        with trips.counting() as calls:
+            assert anonymous.get("/api/documents/NOT-AN-ID/link").status_code == 401
+        assert "docids" not in _tables(calls), calls
+        with trips.counting() as calls:
+            assert anonymous.get(f"/api/documents/{docs['laa']}/link").status_code == 401
+        assert all(method == "GET" for method, _ in calls), calls
     finally:
         anonymous.close()
 
