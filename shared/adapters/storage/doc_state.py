@@ -24,7 +24,7 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError
 
-from shared.adapters.storage.link_log import company_partition, reminder_prefix, state_prefix
+from shared.adapters.storage.link_log import company_partition, prefix_end, reminder_prefix, state_prefix
 from shared.domain.companies import valid_customer_number
 from shared.domain.notifications import person_key
 
@@ -37,7 +37,7 @@ class DocStateStore:
 
     def downloaded(self, tid: str, oid: str, customer_numbers: Iterable[str]) -> dict[str, datetime]:
         """doc_id → last download, for the person's documents of these companies: one range read
-        per company (the portal asks for one company, the digest for those with documents due)."""
+        per company (the portal asks for one company; the digest reads by deletion day instead)."""
         try:
             person = person_key(tid, oid)
         except ValueError:
@@ -57,7 +57,7 @@ class DocStateStore:
         for number in sorted({c for c in customer_numbers if valid_customer_number(c)}):
             entities = self.table.query_entities(
                 "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
-                parameters={"pk": company_partition(number), "lo": head, "hi": head[:-1] + "`"},  # "`" follows "_"
+                parameters={"pk": company_partition(number), "lo": head, "hi": prefix_end(head)},
                 select=["person", "doc_id"],
                 results_per_page=1000,
             )
@@ -103,7 +103,7 @@ class DocStateStore:
         head = state_prefix(person)
         return self.table.query_entities(
             "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
-            parameters={"pk": company_partition(customer_number), "lo": head, "hi": head[:-1] + "`"},  # "`" follows "_"
+            parameters={"pk": company_partition(customer_number), "lo": head, "hi": prefix_end(head)},
             select=["PartitionKey", "RowKey", *select],
             results_per_page=1000,
         )

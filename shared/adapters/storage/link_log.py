@@ -79,6 +79,11 @@ def state_prefix(person: str) -> str:
     return f"s{person}_"
 
 
+def prefix_end(head: str) -> str:
+    """The RowKey right after every key starting with `head`, which ends in "_" ("`" follows it)."""
+    return head[:-1] + "`"
+
+
 def reminder_prefix(day: date) -> str:
     """RowKey prefix of the state rows of the documents deleted on this UTC day."""
     return f"e{day:%Y%m%d}_"
@@ -209,7 +214,7 @@ class LinkLog:
             return []
         entities = self.table.query_entities(
             "PartitionKey eq @pk and RowKey gt @lo and RowKey lt @hi",
-            parameters={"pk": pk, "lo": head, "hi": head[:-1] + "`"},  # "`" follows "_"
+            parameters={"pk": pk, "lo": head, "hi": prefix_end(head)},
         )
         return sorted((_from_entity(e) for e in entities), key=lambda x: x.issued_at)
 
